@@ -1,0 +1,239 @@
+"""Reading mention files (JSON Lines and CSV) row by row, turning each row into a Mention or a rejection."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from monitor.types import Mention
+
+REQUIRED = ("platform", "id", "author", "created_at", "text")
+OPTIONAL = ("url", "author_id", "parent_id", "title", "lang")
+PLATFORM_ALIASES = {"x": "twitter", "hn": "hackernews", "bsky": "bluesky"}
+_PLATFORM = re.compile(r"^[a-z0-9_-]{1,32}$")
+_BOM = b"\xef\xbb\xbf"
+_CR_MARK = "\ue000"  # stands in for a bare CR inside a CSV line while the csv module splits it
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Rejection:
+    """A row that could not be imported, and why."""
+
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowRules:
+    """How rows are read: a default platform, column renames and the text limit."""
+
+    platform: str | None = None
+    mapping: dict[str, str] | None = None  # mention field -> column name in the file
+    max_text_chars: int = 40_000
+
+
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """Parse --map 'field=column,...' into {field: column}."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        field, sep, column = part.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ValueError(f"--map expects field=column pairs separated by commas, got {part!r}")
+        if field.strip() not in REQUIRED + OPTIONAL:
+            raise ValueError(f"--map: {field.strip()!r} is not a mention field; fields are "
+                             f"{', '.join(REQUIRED + OPTIONAL)}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """A UTC datetime from ISO 8601 (offset or Z; naive means UTC), epoch seconds, or RFC 2822."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a date")
+    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*\d{9,11}(\.\d+)?\s*", value)):
+        stamp = datetime.fromtimestamp(float(value), tz=timezone.utc)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            stamp = datetime.fromisoformat(text)
+        except ValueError:
+            try:  # RFC 2822 and Twitter's "Tue Oct 31 22:10:47 +0000 2017"
+                stamp = (datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y") if re.match(r"^\w{3} \w{3} ", text)
+                         else parsedate_to_datetime(text))
+            except (TypeError, ValueError, IndexError):
+                raise ValueError(f"cannot parse date {value!r}") from None
+    else:
+        raise ValueError(f"created_at must be a string or epoch seconds, got {type(value).__name__}")
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    if not 1990 <= stamp.year <= 2200:
+        raise ValueError(f"date {value!r} is out of range")
+    return stamp.astimezone(timezone.utc)
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    return value
+
+
+def _field(row: dict, name: str, mapping: dict[str, str]) -> Any:
+    return row.get(mapping.get(name, name))
+
+
+def _text_field(row: dict, name: str, mapping: dict[str, str], *, required: bool, ids: bool = False) -> str | None:
+    value = _field(row, name, mapping)
+    if value is None or value == "":
+        if required:
+            raise ValueError(f"required field {name!r} is missing")
+        return None
+    if ids and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and ids and value.is_integer():
+        return str(int(value))  # pandas writes integer ids as "3.0"
+    if not isinstance(value, str):
+        raise ValueError(f"field {name!r} must be a string, got {type(value).__name__}")
+    if ids and re.fullmatch(r"\d+\.0", value):
+        return value[:-2]
+    return value
+
+
+def row_to_mention(row: dict[str, Any], rules: RowRules) -> Mention:
+    """Validate one row (already decoded) into a Mention; ValueError says why it is rejected."""
+    row = _strip_nul(row)
+    mapping = rules.mapping or {}
+    platform = _text_field(row, "platform", mapping, required=False) or rules.platform
+    if not platform:
+        raise ValueError("required field 'platform' is missing (or give --platform)")
+    platform = PLATFORM_ALIASES.get(platform.strip().lower(), platform.strip().lower())
+    if not _PLATFORM.match(platform):
+        raise ValueError(f"platform {platform!r} is not a short lower-case name")
+    text = _text_field(row, "text", mapping, required=True)
+    if len(text) > rules.max_text_chars:
+        raise ValueError(f"text is {len(text):,} characters, over max_text_chars ({rules.max_text_chars:,})")
+    created = _field(row, "created_at", mapping)
+    if created is None or created == "":
+        raise ValueError("required field 'created_at' is missing")
+    return Mention(
+        platform=platform,
+        external_id=_text_field(row, "id", mapping, required=True, ids=True),
+        author=_text_field(row, "author", mapping, required=True, ids=True),
+        created_at=parse_timestamp(created),
+        text=text,
+        author_id=_text_field(row, "author_id", mapping, required=False, ids=True),
+        url=_text_field(row, "url", mapping, required=False),
+        parent_id=_text_field(row, "parent_id", mapping, required=False, ids=True),
+        title=_text_field(row, "title", mapping, required=False),
+        lang=_text_field(row, "lang", mapping, required=False),
+        raw=row,
+    )
+
+
+def sniff_format(path: Path) -> str:
+    """'csv' or 'jsonl', from the extension or else the first non-blank byte."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    with open(path, "rb") as fh:
+        head = fh.read(4096).removeprefix(_BOM).lstrip()
+    return "jsonl" if head[:1] in (b"{", b"[") else "csv"
+
+
+def read_rows(path: Path, fmt: str | None = None) -> Iterator[tuple[int, dict | None, str | None, int]]:
+    """Yield (line, row, error, bytes consumed) for each record; exactly one of row and error is set."""
+    fmt = fmt or sniff_format(path)
+    reader = _read_jsonl if fmt == "jsonl" else _read_csv
+    yield from reader(path)
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None, int]]:
+    with open(path, "rb") as fh:
+        for lineno, raw in enumerate(fh, 1):
+            size = len(raw)
+            if lineno == 1:
+                raw = raw.removeprefix(_BOM)
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield lineno, None, f"not valid UTF-8 (byte {exc.start})", size
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError as exc:
+                yield lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}", size
+                continue
+            if not isinstance(value, dict):
+                yield lineno, None, f"not a JSON object (a {type(value).__name__})", size
+                continue
+            yield lineno, value, None, size
+
+
+def _physical_lines(fh: io.BufferedReader, state: dict) -> Iterator[str]:
+    """Lines split on LF only, so a bare CR inside a field stays part of it."""
+    for lineno, raw in enumerate(fh, 1):
+        state["line"], state["bytes"] = lineno, state["bytes"] + len(raw)
+        if lineno == 1:
+            raw = raw.removeprefix(_BOM)
+        body = raw[:-2] if raw.endswith(b"\r\n") else raw.rstrip(b"\n")
+        text = body.decode("utf-8", errors="surrogateescape")
+        if "\r" in text:
+            text = text.replace("\r", _CR_MARK)
+        yield text + "\n"
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, dict | None, str | None, int]]:
+    state = {"line": 0, "bytes": 0}
+    with open(path, "rb") as fh:
+        reader = csv.reader(_physical_lines(fh, state))
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        header = [h.strip() for h in header]
+        consumed = state["bytes"]
+        start = state["line"] + 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield start, None, f"not valid CSV: {exc}", state["bytes"] - consumed
+                consumed, start = state["bytes"], state["line"] + 1
+                continue
+            size, consumed = state["bytes"] - consumed, state["bytes"]
+            line, start = start, state["line"] + 1
+            if not record or all(not f.strip() for f in record):
+                continue
+            yield (line, *_csv_record(record, header), size)
+
+
+def _csv_record(record: list[str], header: list[str]) -> tuple[dict | None, str | None]:
+    if len(record) != len(header):
+        return None, f"has {len(record)} fields, the header has {len(header)}"
+    row = {}
+    for name, value in zip(header, record):
+        if _CR_MARK in value:
+            value = value.replace(_CR_MARK, "\r")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return None, f"not valid UTF-8 (in column {name!r})"
+        row[name] = value
+    return row, None

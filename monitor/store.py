@@ -1,0 +1,212 @@
+"""Store functions: bulk writes through SQLAlchemy Core, and the queries other stages read through."""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from monitor.models import Alert, Author, Customer, Heartbeat, Mention as MentionRow, SourceState, utcnow
+from monitor.types import Mention, Score
+
+_HANDLE_PREFIX = re.compile(r"^(?:/?u/|@)+", re.IGNORECASE)
+
+
+def normalise_handle(handle: str) -> str:
+    """A handle as matched against the roster: lower-case, without a leading @ or u/."""
+    return _HANDLE_PREFIX.sub("", handle.strip()).lower()
+
+
+def _insert(conn: Connection, table):
+    """An INSERT that the dialect can turn into ON CONFLICT."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+class AuthorCache:
+    """Maps (platform, handle_norm) to author ids; bounded so memory stays flat on huge imports."""
+
+    def __init__(self, limit: int = 200_000):
+        self._ids: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._limit = limit
+
+    def get(self, key: tuple[str, str]) -> int | None:
+        found = self._ids.get(key)
+        if found is not None:
+            self._ids.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str], author_id: int) -> None:
+        self._ids[key] = author_id
+        if len(self._ids) > self._limit:
+            self._ids.popitem(last=False)
+
+
+def ensure_authors(conn: Connection, mentions: Sequence[Mention], cache: AuthorCache) -> dict:
+    """Create missing authors for these mentions; return {(platform, handle_norm): author id}."""
+    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    ids: dict[tuple[str, str], int] = {}
+    for m in mentions:
+        key = (m.platform, normalise_handle(m.author))
+        if key in ids or key in wanted:
+            continue
+        cached = cache.get(key)
+        if cached is not None:
+            ids[key] = cached
+        else:
+            wanted[key] = {"platform": key[0], "handle": m.author, "handle_norm": key[1],
+                           "external_id": m.author_id, "first_seen": m.created_at, "last_seen": m.created_at}
+    if wanted:
+        table = Author.__table__
+        conn.execute(_insert(conn, table).on_conflict_do_nothing(), list(wanted.values()))
+        for platform in {k[0] for k in wanted}:
+            norms = [k[1] for k in wanted if k[0] == platform]
+            rows = conn.execute(select(table.c.id, table.c.handle_norm)
+                                .where(table.c.platform == platform, table.c.handle_norm.in_(norms)))
+            for author_id, norm in rows:
+                ids[(platform, norm)] = author_id
+                cache.put((platform, norm), author_id)
+    return ids
+
+
+def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (platform, external_id) keys are already stored."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, external_id in keys:
+        by_platform.setdefault(platform, []).append(external_id)
+    table = MentionRow.__table__
+    found: set[tuple[str, str]] = set()
+    for platform, ext_ids in by_platform.items():
+        for start in range(0, len(ext_ids), 5000):
+            chunk = ext_ids[start:start + 5000]
+            rows = conn.execute(select(table.c.external_id)
+                                .where(table.c.platform == platform, table.c.external_id.in_(chunk)))
+            found.update((platform, r[0]) for r in rows)
+    return found
+
+
+def mention_row(m: Mention, s: Score, author_id: int, source: str, fetched_at: datetime) -> dict[str, Any]:
+    """The column values of one scored mention."""
+    return {
+        "platform": m.platform, "external_id": m.external_id, "author_id": author_id, "source": source,
+        "created_at": m.created_at, "fetched_at": fetched_at, "text": m.text, "title": m.title,
+        "url": m.url, "parent_id": m.parent_id, "thread_id": m.thread_id, "lang": m.lang, "raw": m.raw,
+        "compound": s.compound, "pos": s.pos, "neu": s.neu, "neg": s.neg, "score": s.score,
+        "label": s.label, "cues": list(s.cues) or None, "deleted": m.deleted,
+    }
+
+
+def insert_mentions(conn: Connection, rows: list[dict[str, Any]], *, update_changed: bool = False) -> int:
+    """Insert mention rows, skipping stored keys; with update_changed, rewrite rows whose text changed.
+
+    Returns the number of rows inserted (or updated)."""
+    if not rows:
+        return 0
+    table = MentionRow.__table__
+    stmt = _insert(conn, table)
+    if update_changed:
+        ex = stmt.excluded
+        changed = {c: ex[c] for c in ("text", "title", "raw", "compound", "pos", "neu", "neg", "score",
+                                      "label", "cues", "deleted")}
+        changed["edited_at"] = ex.fetched_at
+        stmt = stmt.on_conflict_do_update(index_elements=["platform", "external_id"], set_=changed,
+                                          where=(table.c.text != ex.text) | (table.c.deleted != ex.deleted))
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=["platform", "external_id"])
+    return conn.execute(stmt, rows).rowcount
+
+
+def record_tenure_claims(conn: Connection, claims: dict[int, float]) -> None:
+    """Keep the largest tenure (in years) each author has claimed."""
+    table = Author.__table__
+    for author_id, years in claims.items():
+        conn.execute(update(table).where(table.c.id == author_id,
+                                         (table.c.claimed_tenure_years.is_(None))
+                                         | (table.c.claimed_tenure_years < years))
+                     .values(claimed_tenure_years=years))
+
+
+def mark_deleted(conn: Connection, platform: str, external_ids: Sequence[str]) -> int:
+    """Blank the text of mentions deleted upstream (X's terms require it); return how many changed."""
+    table = MentionRow.__table__
+    result = conn.execute(update(table)
+                          .where(table.c.platform == platform, table.c.external_id.in_(list(external_ids)),
+                                 table.c.deleted.is_(False))
+                          .values(deleted=True, text="", title=None, raw=None, edited_at=utcnow()))
+    return result.rowcount
+
+
+# --- sources: cursor and health -------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class SourceHealth:
+    """A source's recorded state, as `sources list` and `status` show it."""
+
+    name: str
+    kind: str
+    cursor: dict | None
+    last_run: datetime | None
+    last_success: datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    fetched: int
+    last_fetched: int
+    backoff_until: datetime | None
+
+
+def source_health(engine: Engine, name: str | None = None) -> list[SourceHealth]:
+    """Every recorded source (or one), by name."""
+    table = SourceState.__table__
+    query = select(table).order_by(table.c.name)
+    if name is not None:
+        query = query.where(table.c.name == name)
+    with engine.connect() as conn:
+        return [SourceHealth(name=r.name, kind=r.kind, cursor=r.cursor, last_run=r.last_run,
+                             last_success=r.last_success, last_error=r.last_error,
+                             consecutive_failures=r.consecutive_failures, fetched=r.fetched_total,
+                             last_fetched=r.last_fetched, backoff_until=r.backoff_until)
+                for r in conn.execute(query)]
+
+
+def ensure_source(conn: Connection, name: str, kind: str) -> None:
+    """Create a source's state row if it has none."""
+    conn.execute(_insert(conn, SourceState.__table__).on_conflict_do_nothing(),
+                 [{"name": name, "kind": kind, "consecutive_failures": 0, "fetched_total": 0, "last_fetched": 0}])
+
+
+def save_cursor(conn: Connection, name: str, cursor: dict | None) -> None:
+    """Store a source's cursor; call it in the same transaction that commits the mentions."""
+    table = SourceState.__table__
+    conn.execute(update(table).where(table.c.name == name).values(cursor=cursor))
+
+
+def write_heartbeat(engine: Engine, name: str, pid: int, info: dict | None = None) -> None:
+    """Record that a long-running process is alive."""
+    with engine.begin() as conn:
+        stmt = _insert(conn, Heartbeat.__table__)
+        values = {"name": name, "at": utcnow(), "pid": pid, "info": info}
+        conn.execute(stmt.on_conflict_do_update(index_elements=["name"],
+                                                set_={"at": values["at"], "pid": pid, "info": info}), values)
+
+
+# --- counts ---------------------------------------------------------------------------------
+
+def status_counts(engine: Engine) -> dict[str, Any]:
+    """Counts for `arcwatch status`."""
+    m, a = MentionRow.__table__, Alert.__table__
+    with engine.connect() as conn:
+        by_platform = dict(conn.execute(select(m.c.platform, func.count()).group_by(m.c.platform)
+                                        .order_by(m.c.platform)).all())
+        authors = conn.execute(select(func.count()).select_from(Author.__table__)).scalar_one()
+        customers = conn.execute(select(func.count()).select_from(Customer.__table__)).scalar_one()
+        open_alerts = conn.execute(select(func.count()).select_from(a)
+                                   .where(a.c.status != "resolved")).scalar_one()
+        beats = conn.execute(select(Heartbeat.__table__)).all()
+    return {"mentions": sum(by_platform.values()), "by_platform": by_platform, "authors": authors,
+            "customers": customers, "alerts_open": open_alerts,
+            "heartbeats": [{"name": b.name, "at": b.at.isoformat(), "pid": b.pid} for b in beats]}
