@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Mapping
 
 from monitor.sentiment import vader_internals
 
@@ -20,9 +21,16 @@ _EMPTY = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
 class FastVader:
     """Drop-in for SentimentIntensityAnalyzer.polarity_scores (vaderSentiment 3.3.2), about twice as fast."""
 
-    def __init__(self) -> None:
+    def __init__(self, lexicon_changes: Mapping[str, float | None] | None = None) -> None:
         v = vader_internals()
         self.lexicon: dict[str, float] = v.lexicon
+        if lexicon_changes:  # a domain variant: None drops a word, a number sets its valence
+            self.lexicon = dict(v.lexicon)
+            for word, value in lexicon_changes.items():
+                if value is None:
+                    self.lexicon.pop(word, None)
+                else:
+                    self.lexicon[word] = value
         self._emojis: dict[str, str] = v.emojis
         # Only single characters can match: upstream looks emojis up one character at a time.
         self._emoji_chars = frozenset(k for k in v.emojis if len(k) == 1)
@@ -37,16 +45,32 @@ class FastVader:
 
     def polarity_scores(self, text: str) -> dict:
         """VADER's {'neg', 'neu', 'pos', 'compound'} for one text, exactly as upstream computes it."""
+        sentiments, text = self._sentiments(text)
+        if not sentiments:
+            return dict(_EMPTY)
+        return _score_valence(sentiments, text)
+
+    def valence_sum(self, text: str) -> float:
+        """The summed valence VADER normalises into the compound, punctuation emphasis included."""
+        sentiments, text = self._sentiments(text)
+        sum_s = float(sum(sentiments))
+        if sum_s > 0:
+            return sum_s + _punctuation_emphasis(text)
+        if sum_s < 0:
+            return sum_s - _punctuation_emphasis(text)
+        return sum_s
+
+    def _sentiments(self, text: str) -> tuple[list, str]:
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
             text = self._replace_emojis(text)
         words = [t if len(s) <= 2 else s for t in text.split() for s in (t.strip(_PUNCT),)]
         if not words:
-            return dict(_EMPTY)
+            return [], text
         lowers = [w.lower() for w in words]
         sentiments = self._valences(words, lowers)
         if "but" in lowers:
             _but_check(lowers.index("but"), sentiments)
-        return _score_valence(sentiments, text)
+        return sentiments, text
 
     def _replace_emojis(self, text: str) -> str:
         # Same loop as upstream: a description is preceded by a space unless one is already there.
@@ -54,7 +78,7 @@ class FastVader:
         prev_space = True
         emojis = self._emojis
         for ch in text:
-            description = emojis.get(ch) if ch in emojis else None
+            description = emojis.get(ch)
             if description is not None:
                 if not prev_space:
                     out.append(" ")
@@ -207,6 +231,12 @@ def _punctuation_emphasis(text: str) -> float:
     return ep_amplifier + qm_amplifier
 
 
+def normalize(score: float, alpha: float = 15) -> float:
+    """VADER's squashing of a valence sum into -1..1."""
+    norm_score = score / math.sqrt((score * score) + alpha)
+    return -1.0 if norm_score < -1.0 else (1.0 if norm_score > 1.0 else norm_score)
+
+
 def _score_valence(sentiments: list, text: str) -> dict:
     sum_s = float(sum(sentiments))
     punct = _punctuation_emphasis(text)
@@ -214,8 +244,7 @@ def _score_valence(sentiments: list, text: str) -> dict:
         sum_s += punct
     elif sum_s < 0:
         sum_s -= punct
-    compound = sum_s / math.sqrt((sum_s * sum_s) + 15)
-    compound = -1.0 if compound < -1.0 else (1.0 if compound > 1.0 else compound)
+    compound = normalize(sum_s)
     pos_sum = 0.0
     neg_sum = 0.0
     neu_count = 0

@@ -74,6 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("smtp", "starttls", bool, False, "Upgrade the connection with STARTTLS."),
     S("smtp", "ssl", bool, False, "Connect with implicit TLS (usually port 465)."),
     S("smtp", "timeout_seconds", float, 30.0, "Timeout for each SMTP operation."),
+    S("smtp", "retries", int, 3, "Retries of a transient SMTP failure (4xx, dropped or refused connection)."),
+    S("smtp", "backoff_seconds", float, 2.0, "First SMTP retry delay; it doubles each attempt, with jitter."),
     S("report", "dir", str, "reports-out", "Folder that scheduled trend reports are written to."),
     S("report", "every", str, "7d", "How often `arcwatch run` writes the trend report; empty disables it."),
     S("report", "recipients", list, [], "Who receives the scheduled trend report by email."),

@@ -118,7 +118,9 @@ def insert_mentions(conn: Connection, rows: list[dict[str, Any]], *, update_chan
                                           where=(table.c.text != ex.text) | (table.c.deleted != ex.deleted))
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    return conn.execute(stmt, rows).rowcount
+    if conn.dialect.name == "sqlite":  # sqlite3's executemany rowcount is exact and cheapest
+        return conn.execute(stmt, rows).rowcount
+    return len(conn.execute(stmt.returning(table.c.id), rows).all())  # psycopg's batched rowcount is -1
 
 
 def record_tenure_claims(conn: Connection, claims: dict[int, float]) -> None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable, TypeVar
 
+T = TypeVar("T")
 LABELS = ("negative", "neutral", "positive")
 
 
@@ -25,6 +26,31 @@ class Mention:
     lang: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     deleted: bool = False  # upstream reported it deleted: the store blanks it
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Page:
+    """One batch a connector yields: mentions, plus the cursor to store once they are committed.
+
+    cursor None leaves the stored cursor as it is (newest-first pagination advances it on the last
+    page only, so a crash part-way never skips the items in between)."""
+
+    mentions: tuple[Mention, ...]
+    cursor: dict | None = None
+    deleted_ids: tuple[str, ...] = ()  # external ids the platform reports deleted
+
+
+def _call_once(fn: Callable[[], T], what: str) -> T:
+    return fn()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HttpPolicy:
+    """How a connector makes network calls: the timeout, and the core's retry wrapper to call through."""
+
+    timeout: float = 20.0
+    retry: Callable[[Callable[[], Any], str], Any] = _call_once  # retry(fn, "what it does") -> fn()
+    user_agent: str = "arcwatch (social listening monitor)"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
