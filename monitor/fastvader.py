@@ -53,12 +53,14 @@ class FastVader:
     def valence_sum(self, text: str) -> float:
         """The summed valence VADER normalises into the compound, punctuation emphasis included."""
         sentiments, text = self._sentiments(text)
-        sum_s = float(sum(sentiments))
-        if sum_s > 0:
-            return sum_s + _punctuation_emphasis(text)
-        if sum_s < 0:
-            return sum_s - _punctuation_emphasis(text)
-        return sum_s
+        return _emphasised_sum(sentiments, text)
+
+    def scores_and_valence(self, text: str) -> tuple[dict, float]:
+        """polarity_scores(text) and valence_sum(text) from a single pass over the text."""
+        sentiments, text = self._sentiments(text)
+        if not sentiments:
+            return dict(_EMPTY), 0.0
+        return _score_valence(sentiments, text), _emphasised_sum(sentiments, text)
 
     def _sentiments(self, text: str) -> tuple[list, str]:
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
@@ -229,6 +231,15 @@ def _punctuation_emphasis(text: str) -> float:
     if qm_count > 1:
         qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
     return ep_amplifier + qm_amplifier
+
+
+def _emphasised_sum(sentiments: list, text: str) -> float:
+    sum_s = float(sum(sentiments))
+    if sum_s > 0:
+        return sum_s + _punctuation_emphasis(text)
+    if sum_s < 0:
+        return sum_s - _punctuation_emphasis(text)
+    return sum_s
 
 
 def normalize(score: float, alpha: float = 15) -> float:

@@ -111,7 +111,6 @@ def _text_field(row: dict, name: str, mapping: dict[str, str], *, required: bool
 
 def row_to_mention(row: dict[str, Any], rules: RowRules) -> Mention:
     """Validate one row (already decoded) into a Mention; ValueError says why it is rejected."""
-    row = _strip_nul(row)
     mapping = rules.mapping or {}
     platform = _text_field(row, "platform", mapping, required=False) or rules.platform
     if not platform:
@@ -152,8 +151,11 @@ def sniff_format(path: Path) -> str:
     return "jsonl" if head[:1] in (b"{", b"[") else "csv"
 
 
-def read_rows(path: Path, fmt: str | None = None) -> Iterator[tuple[int, dict | None, str | None, int]]:
-    """Yield (line, row, error, bytes consumed) for each record; exactly one of row and error is set."""
+def read_rows(path: Path, fmt: str | None = None) -> Iterator[tuple[int, dict | None, str | None, int, str | None]]:
+    """Yield (line, row, error, bytes consumed, row as JSON text if verbatim) for each record.
+
+    Exactly one of row and error is set. The JSON text lets the store keep a JSON Lines row as it came
+    without encoding it again."""
     fmt = fmt or sniff_format(path)
     reader = _read_jsonl if fmt == "jsonl" else _read_csv
     yield from reader(path)
@@ -171,17 +173,20 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None, int]
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield lineno, None, f"not valid UTF-8 (byte {exc.start})", size
+                yield lineno, None, f"not valid UTF-8 (byte {exc.start})", size, None
                 continue
             try:
                 value = json.loads(line)
             except ValueError as exc:
-                yield lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}", size
+                yield lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}", size, None
                 continue
             if not isinstance(value, dict):
-                yield lineno, None, f"not a JSON object (a {type(value).__name__})", size
+                yield lineno, None, f"not a JSON object (a {type(value).__name__})", size, None
                 continue
-            yield lineno, value, None, size
+            if b"\\u0000" in raw:  # PostgreSQL cannot store NUL; only such rows pay for the scrub
+                yield lineno, _strip_nul(value), None, size, None
+                continue
+            yield lineno, value, None, size, line
 
 
 def _physical_lines(fh: io.BufferedReader, state: dict) -> Iterator[str]:
@@ -192,6 +197,8 @@ def _physical_lines(fh: io.BufferedReader, state: dict) -> Iterator[str]:
             raw = raw.removeprefix(_BOM)
         body = raw[:-2] if raw.endswith(b"\r\n") else raw.rstrip(b"\n")
         text = body.decode("utf-8", errors="surrogateescape")
+        if "\x00" in text:  # PostgreSQL cannot store NUL
+            text = text.replace("\x00", "")
         if "\r" in text:
             text = text.replace("\r", _CR_MARK)
         yield text + "\n"
@@ -214,14 +221,14 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict | None, str | None, int]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield start, None, f"not valid CSV: {exc}", state["bytes"] - consumed
+                yield start, None, f"not valid CSV: {exc}", state["bytes"] - consumed, None
                 consumed, start = state["bytes"], state["line"] + 1
                 continue
             size, consumed = state["bytes"] - consumed, state["bytes"]
             line, start = start, state["line"] + 1
             if not record or all(not f.strip() for f in record):
                 continue
-            yield (line, *_csv_record(record, header), size)
+            yield (line, *_csv_record(record, header), size, None)
 
 
 def _csv_record(record: list[str], header: list[str]) -> tuple[dict | None, str | None]:

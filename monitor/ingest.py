@@ -1,6 +1,7 @@
 """Streaming import of mention files: read, validate, score in parallel, write in batches."""
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,12 +9,12 @@ from typing import Callable, Iterator
 
 from sqlalchemy.engine import Engine
 
+from monitor._bulk import MENTION_COLUMNS, execute_many, insert_sql, sqlite_time
 from monitor.importer import Rejection, RowRules, read_rows, row_to_mention
 from monitor.models import utcnow
 from monitor.scoring import BatchScorer, PendingScores
 from monitor.sentiment import ScorerSpec
-from monitor.store import AuthorCache, ensure_authors, existing_keys, insert_mentions, mention_row, \
-    normalise_handle, record_tenure_claims
+from monitor.store import AuthorCache, ensure_authors, existing_keys, normalise_handle, record_tenure_claims
 from monitor.types import Mention
 
 
@@ -35,22 +36,22 @@ class ImportSummary:
 
 @dataclass
 class _Batch:
-    mentions: list[Mention]
+    mentions: list[tuple[Mention, str | None]]  # with the row's JSON text when it can be kept verbatim
     pending: PendingScores | None = None
 
 
 def _valid_mentions(paths: list[Path], rules: RowRules, summary: ImportSummary,
-                    advance: Callable[[int], None]) -> Iterator[Mention]:
+                    advance: Callable[[int], None]) -> Iterator[tuple[Mention, str | None]]:
     for path in paths:
         try:
             rows = read_rows(path)
             summary.files += 1
-            for line, row, error, size in rows:
+            for line, row, error, size, as_json in rows:
                 advance(size)
                 summary.read += 1
                 if error is None:
                     try:
-                        yield row_to_mention(row, rules)
+                        yield row_to_mention(row, rules), as_json
                         continue
                     except ValueError as exc:
                         error = str(exc)
@@ -59,8 +60,8 @@ def _valid_mentions(paths: list[Path], rules: RowRules, summary: ImportSummary,
             summary.unreadable.append(f"{path}: {exc.strerror or exc}")
 
 
-def _batches(mentions: Iterator[Mention], size: int) -> Iterator[list[Mention]]:
-    batch: list[Mention] = []
+def _batches(mentions: Iterator, size: int) -> Iterator[list]:
+    batch: list = []
     for m in mentions:
         batch.append(m)
         if len(batch) >= size:
@@ -77,33 +78,52 @@ class _Writer:
         self.engine, self.summary, self.source = engine, summary, source
         self.authors = AuthorCache()
 
-    def new_only(self, batch: list[Mention]) -> list[Mention]:
+    def new_only(self, batch: list[tuple[Mention, str | None]]) -> list[tuple[Mention, str | None]]:
         """Drop rows repeated in the batch or already stored, counting them as duplicates."""
         seen: set[tuple[str, str]] = set()
-        unique = [m for m in batch if (m.platform, m.external_id) not in seen
-                  and not seen.add((m.platform, m.external_id))]
+        unique = [item for item in batch if (item[0].platform, item[0].external_id) not in seen
+                  and not seen.add((item[0].platform, item[0].external_id))]
         with self.engine.connect() as conn:
-            stored = existing_keys(conn, ((m.platform, m.external_id) for m in unique))
-        fresh = [m for m in unique if (m.platform, m.external_id) not in stored]
+            stored = existing_keys(conn, seen)
+        fresh = [item for item in unique if (item[0].platform, item[0].external_id) not in stored]
         self.summary.duplicates += len(batch) - len(fresh)
         return fresh
 
     def write(self, batch: _Batch) -> None:
         scores = batch.pending.result()
-        now = utcnow()
         with self.engine.begin() as conn:
-            ids = ensure_authors(conn, batch.mentions, self.authors)
-            rows, claims = [], {}
-            for m in batch.mentions:
-                author_id = ids[(m.platform, normalise_handle(m.author))]
-                score = scores[m.text]
-                rows.append(mention_row(m, score, author_id, self.source, now))
-                if score.tenure_claim_years:
-                    claims[author_id] = max(claims.get(author_id, 0.0), score.tenure_claim_years)
-            inserted = insert_mentions(conn, rows)
-            record_tenure_claims(conn, claims)
+            mentions = [m for m, _ in batch.mentions]
+            ids = ensure_authors(conn, mentions, self.authors)
+            params, claims = self._params(conn.dialect.name == "sqlite", batch.mentions, ids, scores)
+            inserted = execute_many(conn, insert_sql(conn, "mention", MENTION_COLUMNS,
+                                                     ("platform", "external_id")), params)
+            record_tenure_claims(conn, _largest(claims))
         self.summary.imported += inserted
-        self.summary.duplicates += len(rows) - inserted  # raced in by another writer or earlier batch
+        self.summary.duplicates += len(params) - inserted  # raced in by another writer or an earlier batch
+
+    def _params(self, sqlite: bool, items, ids, scores) -> tuple[list[tuple], list[tuple[int, float]]]:
+        """Row tuples in MENTION_COLUMNS order, encoded for the driver (the import's hot loop)."""
+        now = utcnow()
+        stamp = sqlite_time if sqlite else (lambda t: t)
+        fetched, source, params, claims = stamp(now), self.source, [], []
+        for m, as_json in items:
+            author_id = ids[(m.platform, normalise_handle(m.author))]
+            s = scores[m.text]
+            params.append((m.platform, m.external_id, author_id, source, stamp(m.created_at), fetched, m.text,
+                           m.title, m.url, m.parent_id, m.thread_id, m.lang,
+                           as_json if as_json is not None else json.dumps(m.raw, ensure_ascii=False),
+                           s.compound, s.pos, s.neu, s.neg, s.score, s.label,
+                           json.dumps(list(s.cues)) if s.cues else None, m.deleted))
+            if s.tenure_claim_years:
+                claims.append((author_id, s.tenure_claim_years))
+        return params, claims
+
+
+def _largest(claims: list[tuple[int, float]]) -> dict[int, float]:
+    largest: dict[int, float] = {}
+    for author_id, years in claims:
+        largest[author_id] = max(largest.get(author_id, 0.0), years)
+    return largest
 
 
 def import_files(engine: Engine, paths: list[str | Path], *, rules: RowRules, spec: ScorerSpec,
@@ -121,7 +141,7 @@ def import_files(engine: Engine, paths: list[str | Path], *, rules: RowRules, sp
         previous: _Batch | None = None
         for batch in _batches(_valid_mentions(paths, rules, summary, bar.update), batch_size):
             current = _Batch(writer.new_only(batch))
-            current.pending = scorer.submit([m.text for m in current.mentions])
+            current.pending = scorer.submit([m.text for m, _ in current.mentions])
             if previous is not None:
                 writer.write(previous)  # overlaps with the pool scoring `current`
             previous = current

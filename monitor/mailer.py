@@ -5,17 +5,16 @@
 from __future__ import annotations
 
 import logging
-import random
 import smtplib
 import socket
 import ssl
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Callable
 
 from monitor.errors import ConfigError, TerminalError, TransientError
+from monitor.retry import Retrier
 from monitor.settings import Config, secret_from_env
 
 log = logging.getLogger(__name__)
@@ -132,33 +131,33 @@ def _reason(exc: Exception) -> str:
 
 
 def send_message(config: Config, message: EmailMessage, *, retries: int | None = None,
-                 backoff: float | None = None, sleep: Callable[[float], None] = time.sleep) -> str:
+                 backoff: float | None = None, sleep: Callable[[float], object] | None = None) -> str:
     """Send one message via [smtp], retrying transient failures with backoff; return its Message-ID.
 
     Raises TerminalError for failures a retry cannot cure (bad login, 5xx) and TransientError when
     every attempt failed transiently. retries/backoff default to smtp.retries/smtp.backoff_seconds."""
     s = smtp_settings(config)
-    retries = config.smtp.retries if retries is None else retries
-    backoff = config.smtp.backoff_seconds if backoff is None else backoff
     if not message["From"]:
         message["From"] = s.sender
     if not message["Date"]:
         message["Date"] = formatdate(usegmt=True)
     if not message["Message-ID"]:
         message["Message-ID"] = make_msgid(domain=_domain_of(s.sender))
-    for attempt in range(retries + 1):
+    retrier = Retrier(max_retries=config.smtp.retries if retries is None else retries,
+                      backoff=config.smtp.backoff_seconds if backoff is None else backoff,
+                      label="smtp", sleep=sleep)
+
+    def attempt() -> None:
         try:
             _send_once(s, message)
-            log.info("sent %r to %s via %s:%s", str(message["Subject"]), message["To"], s.host, s.port)
-            return str(message["Message-ID"])
-        except Exception as exc:  # mapped to our two kinds right below
+        except (TerminalError, TransientError):
+            raise
+        except Exception as exc:  # mapped onto our two kinds
             error = _classify(exc)
             if error is exc:
                 raise
-            if not isinstance(error, TransientError) or attempt == retries:
-                raise error from exc
-            delay = backoff * (2 ** attempt) * (0.5 + random.random())
-            log.warning("SMTP attempt %d of %d failed (%s); retrying in %.1fs", attempt + 1, retries + 1,
-                        error, delay)
-            sleep(delay)
-    raise AssertionError("unreachable")
+            raise error from exc
+
+    retrier(attempt, f"sending {str(message['Subject'])!r} to {message['To']}")
+    log.info("sent %r to %s via %s:%s", str(message["Subject"]), message["To"], s.host, s.port)
+    return str(message["Message-ID"])

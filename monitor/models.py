@@ -63,6 +63,7 @@ class Mention(SQLModel, table=True):
         UniqueConstraint("platform", "external_id", name="uq_mention_platform_external"),
         Index("ix_mention_created_at", "created_at"),
         Index("ix_mention_author_created", "author_id", "created_at"),
+        Index("ix_mention_edited_at", "edited_at"),  # 0002: arcs find edited and deleted mentions
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
@@ -145,6 +146,7 @@ class Heartbeat(SQLModel, table=True):
 class ArcState(SQLModel, table=True):
     """The derived sentiment arc of a customer or an author (subject 'c:ID' or 'a:ID')."""
 
+    __table_args__ = (Index("ix_arcstate_refresh_on", "refresh_on"),)
     subject: str = Field(primary_key=True, max_length=160)
     customer_id: Optional[str] = Field(default=None, max_length=128)
     author_id: Optional[int] = None
@@ -161,6 +163,9 @@ class ArcState(SQLModel, table=True):
     last_mention_at: Optional[datetime] = _ts(nullable=True)
     updated_at: Optional[datetime] = _ts(nullable=True)
     state: Optional[dict] = _json()
+    mentions_30d: int = 0  # 0002
+    negative_days_30d: int = 0  # 0002
+    refresh_on: Optional[date] = None  # 0002: next day a window boundary changes this arc
 
 
 class ArcDaily(SQLModel, table=True):
@@ -171,6 +176,29 @@ class ArcDaily(SQLModel, table=True):
     total: float = 0.0
     count: int = 0
     negatives: int = 0
+    first_at: Optional[datetime] = _ts(nullable=True)  # 0002: earliest and latest mention that day
+    last_at: Optional[datetime] = _ts(nullable=True)
+
+
+class ArcDirty(SQLModel, table=True):
+    """A subject whose daily rows must be rebuilt, e.g. a customer whose links changed (0002)."""
+
+    subject: str = Field(primary_key=True, max_length=160)
+    marked_at: datetime = _ts(nullable=False)
+
+
+class LinkEvent(SQLModel, table=True):
+    """The audit trail of links between handles and customers: who linked or unlinked what, when (0002)."""
+
+    __table_args__ = (Index("ix_linkevent_customer", "customer_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False)
+    actor: str = Field(max_length=256)
+    action: str = Field(max_length=16)  # link, unlink, relink
+    customer_id: str = Field(max_length=128)
+    platform: str = Field(max_length=32)
+    handle_norm: str = Field(max_length=256)
+    origin: str = Field(max_length=64)
 
 
 class KeyValue(SQLModel, table=True):

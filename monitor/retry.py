@@ -52,6 +52,8 @@ class Retrier:
             except TransientError as exc:
                 if attempt >= self.max_retries:
                     log.warning("%s %s: giving up after %d attempt(s): %s", self.label, what, attempt + 1, exc)
+                    if attempt:
+                        exc.args = (f"{exc} (gave up after {attempt + 1} attempts)",)
                     raise
                 wait = self.delay(attempt, exc.retry_after)
                 refusal = self._why_not_wait(wait, exc.retry_after)

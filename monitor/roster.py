@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 
+from monitor.arcstore import mark_customers_dirty
 from monitor.importer import PLATFORM_ALIASES, Rejection, read_rows
 from monitor.models import AuthorLink, Customer, utcnow
 from monitor.store import normalise_handle
@@ -79,7 +80,7 @@ def import_roster(engine: Engine, path: str | Path) -> RosterSummary:
     path = Path(path)
     summary = RosterSummary()
     parsed: dict[str, tuple[dict, list]] = {}
-    for line, row, error, _size in read_rows(path, "csv"):
+    for line, row, error, _size, _json in read_rows(path, "csv"):
         summary.read += 1
         if row is not None and not summary.ignored_columns and summary.read == 1:
             summary.ignored_columns = [c for c in row if c not in BASE_COLUMNS and not _platform_of(c) and c]
@@ -115,6 +116,7 @@ def _write_roster(engine: Engine, parsed: dict[str, tuple[dict, list]], origin: 
                   "created_at": now} for (c, p, h) in sorted(wanted - stored.keys())]
         if fresh:
             conn.execute(link.insert(), fresh)
+            mark_customers_dirty(conn, {f["customer_id"] for f in fresh})  # their arcs gain these handles
         summary.links_added = len(fresh)
         summary.links_not_in_file = sorted(
             k for k, r in stored.items()

@@ -57,6 +57,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("notify", "webhook_url_env", str, "",
       "Environment variable holding a Slack-compatible incoming webhook URL; empty disables it."),
     S("notify", "email_to", list, [], "Addresses that receive an email for each notified alert."),
+    S("notify", "budget_seconds", float, 20.0,
+      "Most time one delivery pass spends sending notifications (in the background); the rest waits for the next."),
     S("web", "host", str, "127.0.0.1", "Address `arcwatch serve` listens on."),
     S("web", "port", int, 8080, "Port `arcwatch serve` listens on."),
     S("web", "base_url", str, "http://127.0.0.1:8080", "Public URL of the web queue, used for links in emails."),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +12,14 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from monitor._bulk import MENTION_COLUMNS, insert_rows
 from monitor.models import Alert, Author, Customer, Heartbeat, Mention as MentionRow, SourceState, utcnow
 from monitor.types import Mention, Score
 
 _HANDLE_PREFIX = re.compile(r"^(?:/?u/|@)+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def normalise_handle(handle: str) -> str:
     """A handle as matched against the roster: lower-case, without a leading @ or u/."""
     return _HANDLE_PREFIX.sub("", handle.strip()).lower()
@@ -63,7 +66,8 @@ def ensure_authors(conn: Connection, mentions: Sequence[Mention], cache: AuthorC
                            "external_id": m.author_id, "first_seen": m.created_at, "last_seen": m.created_at}
     if wanted:
         table = Author.__table__
-        conn.execute(_insert(conn, table).on_conflict_do_nothing(), list(wanted.values()))
+        insert_rows(conn, "author", ("platform", "handle", "handle_norm", "external_id", "first_seen", "last_seen"),
+                    list(wanted.values()), ("platform", "handle_norm"))
         for platform in {k[0] for k in wanted}:
             norms = [k[1] for k in wanted if k[0] == platform]
             rows = conn.execute(select(table.c.id, table.c.handle_norm)
@@ -105,22 +109,12 @@ def insert_mentions(conn: Connection, rows: list[dict[str, Any]], *, update_chan
     """Insert mention rows, skipping stored keys; with update_changed, rewrite rows whose text changed.
 
     Returns the number of rows inserted (or updated)."""
-    if not rows:
-        return 0
-    table = MentionRow.__table__
-    stmt = _insert(conn, table)
-    if update_changed:
-        ex = stmt.excluded
-        changed = {c: ex[c] for c in ("text", "title", "raw", "compound", "pos", "neu", "neg", "score",
-                                      "label", "cues", "deleted")}
-        changed["edited_at"] = ex.fetched_at
-        stmt = stmt.on_conflict_do_update(index_elements=["platform", "external_id"], set_=changed,
-                                          where=(table.c.text != ex.text) | (table.c.deleted != ex.deleted))
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    if conn.dialect.name == "sqlite":  # sqlite3's executemany rowcount is exact and cheapest
-        return conn.execute(stmt, rows).rowcount
-    return len(conn.execute(stmt.returning(table.c.id), rows).all())  # psycopg's batched rowcount is -1
+    if not update_changed:
+        return insert_rows(conn, "mention", MENTION_COLUMNS, rows, ("platform", "external_id"))
+    changed = ("text", "title", "raw", "compound", "pos", "neu", "neg", "score", "label", "cues", "deleted")
+    return insert_rows(conn, "mention", MENTION_COLUMNS, rows, ("platform", "external_id"),
+                       update=changed + ("edited_at = excluded.fetched_at",),
+                       changed_when="mention.text <> excluded.text OR mention.deleted <> excluded.deleted")
 
 
 def record_tenure_claims(conn: Connection, claims: dict[int, float]) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
@@ -65,6 +65,42 @@ class Score:
     label: str
     cues: tuple[str, ...] = ()
     tenure_claim_years: float | None = None  # "customer for 10 years" -> 10.0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ArcPoint:
+    """One UTC day of a subject's arc: the sum and count of its mentions' scores, and the negatives."""
+
+    day: date
+    total: float
+    count: int
+    negatives: int = 0
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Arc:
+    """A subject's sentiment arc as of `as_of` (subject 'c:<customer_id>' or 'a:<author_id>')."""
+
+    subject: str
+    trend: str  # declining, stable, improving
+    level: float | None  # exponentially weighted mean score (half-life in days)
+    mean_30d: float | None
+    mean_prior: float | None  # mean of the window before the last 30 days
+    slope: float | None  # Theil-Sen slope of daily means, score per day
+    negative_7d: int
+    negative_30d: int
+    negative_days_30d: int
+    mentions_30d: int
+    mentions: int  # ever
+    change_point: date | None
+    first_seen: datetime | None
+    last_mention_at: datetime | None
+    as_of: date | None
+    updated_at: datetime | None
 
 
 def label_for(score: float, threshold: float = 0.05) -> str:

@@ -4,6 +4,7 @@ Use the `smtp_server` fixture (import it into a test module) or `LocalSmtp` dire
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -33,6 +34,11 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, smtp, session, envelope):
+        if self.server.hold & {r.lower() for r in envelope.rcpt_tos}:
+            self.server.holding.set()  # the client now waits for our answer: a test may kill it here
+            while not self.server.release.is_set():
+                await asyncio.sleep(0.05)
+            return "421 held message dropped by test"
         with self.server.lock:
             if self.server.fail_next:
                 code = self.server.fail_next.pop(0)
@@ -51,6 +57,8 @@ class LocalSmtp:
         self.received: list[tuple[list[str], EmailMessage]] = []
         self.fail_next: list[int] = []  # SMTP codes DATA answers with, one per message, before accepting
         self.refuse: dict[str, int] = {}  # recipient -> SMTP code RCPT answers with
+        self.hold: set[str] = set()  # recipients whose DATA is left unanswered until `release` is set
+        self.holding, self.release = threading.Event(), threading.Event()
         self.lock = threading.Lock()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port, **smtp_kwargs)
 
@@ -59,6 +67,7 @@ class LocalSmtp:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release.set()
         self.controller.stop()
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -17,6 +17,11 @@ def register(subparsers) -> None:
     add_format(p)
     p.set_defaults(func=cmd_import)
 
+    p = subparsers.add_parser("demo", help="run Arcwatch end to end on a generated demo world (no network)")
+    p.add_argument("--dir", default="arcwatch-demo", help="folder for the demo's data, database and pages")
+    p.add_argument("--seed", type=int, default=7, help="seed of the demo world")
+    p.set_defaults(func=cmd_demo)
+
     p = subparsers.add_parser("status", help="counts of mentions, authors, customers, alerts and sources")
     add_format(p)
     p.set_defaults(func=cmd_status)
@@ -64,4 +69,23 @@ def cmd_status(args) -> int:
               f"{health}")
     for beat in status["heartbeats"]:
         print(f"scheduler {beat['name']}: last heartbeat {beat['at']} (pid {beat['pid']})")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    print(f"Building the demo world in {args.dir} ...", flush=True)
+    result, world = pipeline.run_demo(args.dir, seed=args.seed)
+    print(f"A year of mentions of the fictional brand Brightdesk, up to {world.end:%Y-%m-%d %H:%M} UTC:")
+    for step, what in result.steps:
+        print(f"  {step:<18} {what}")
+    print(f"\nPlanted: {len(world.planted_sliding)} long-time customers whose sentiment slides over the last weeks "
+          f"({', '.join(world.planted_sliding)}),\nand {len(world.planted_decoys)} decoys that must not look like one "
+          "(one bad day, a decline that recovered, new customers).")
+    print("\nLook at:")
+    for what, path in result.outputs:
+        print(f"  {what}: {path}")
+    db = result.database_url
+    print(f"\nTry the CLI on the demo database:\n  export ARCWATCH_DATABASE_URL={db}\n"
+          "  arcwatch alerts list\n  arcwatch customers list --trend declining\n  arcwatch status\n"
+          "  arcwatch users add you@example.com --role admin && arcwatch serve   # the triage queue in a browser")
     return 0

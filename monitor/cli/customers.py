@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from monitor import pipeline
 from monitor.cli._common import add_format, config_of, print_json, store_of
+from monitor.cli import _customer_views
 
 
 def register(subparsers) -> None:
@@ -12,6 +13,7 @@ def register(subparsers) -> None:
     p.add_argument("roster", metavar="ROSTER.csv")
     add_format(p)
     p.set_defaults(func=cmd_import)
+    _customer_views.register(sub)  # show, list, link, unlink
 
 
 def cmd_import(args) -> int:

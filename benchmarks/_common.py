@@ -1,0 +1,71 @@
+"""Helpers shared by the benchmarks: corpora, timing, fresh databases and ratio tables."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def write_corpus(path: Path, n: int, seed: int = 11) -> list[str]:
+    """Write n realistic mentions as JSON Lines; return their texts in order."""
+    from monitor.demo import synthetic_mentions
+
+    texts = []
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in synthetic_mentions(n, seed=seed):
+            texts.append(row["text"])
+            fh.write(json.dumps(row) + "\n")
+    return texts
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    """Seconds taken by one call, and its result."""
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def vader_baseline(texts: list[str]) -> float:
+    """Texts per second of upstream VADER's polarity_scores on one core (analyzer built once)."""
+    from monitor.sentiment import VaderScorer
+
+    analyzer = VaderScorer()
+    seconds, _ = timed(lambda: [analyzer.polarity_scores(t) for t in texts])
+    return len(texts) / seconds
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def pg_schema():
+    """A fresh PostgreSQL schema, dropped afterwards; yields its URL."""
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def print_table(title: str, rows: list[tuple[str, float, float]], baseline_name: str) -> None:
+    """Print rows of (name, per-second figure, ratio to the baseline)."""
+    print(f"\n{title}")
+    print(f"{'measurement':<44} {'per second':>12} {'x ' + baseline_name:>22}")
+    for name, rate, ratio in rows:
+        print(f"{name:<44} {rate:>12,.0f} {ratio:>21.2f}x")

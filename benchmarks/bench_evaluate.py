@@ -1,0 +1,126 @@
+"""`arcwatch evaluate` at scale: arcs from scratch and after 10,000 new mentions, as ratios to the import.
+
+The store is filled by importing the corpus for real (pipeline.import_files on a JSON Lines file: read,
+score on both cores, store), and that import is the yardstick: every evaluate time is printed as a ratio
+to the import time of the same data, measured in the same run. 1,000,000 mentions come from about
+50,000 authors (monitor.demo.synthetic_mentions); a roster links 10,000 customers to 12,000 of them.
+
+Run: python -m benchmarks.bench_evaluate [--mentions 1000000] [--new 10000] [--backend both]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from benchmarks._common import pg_schema, postgres_available, timed
+
+
+def write_files(folder: Path, n: int, new: int) -> tuple[Path, Path, datetime]:
+    """The corpus and the later batch (the newest `new` rows) as JSON Lines; and the newest time."""
+    from monitor.demo import synthetic_mentions
+
+    main, late = folder / "corpus.jsonl", folder / "new.jsonl"
+    newest = None
+    with open(main, "w", encoding="utf-8") as fm, open(late, "w", encoding="utf-8") as fl:
+        for i, row in enumerate(synthetic_mentions(n + new, seed=11)):
+            newest = newest or row["created_at"]  # rows run from newest to oldest
+            (fl if i < new else fm).write(json.dumps(row) + "\n")
+    return main, late, datetime.fromisoformat(newest)
+
+
+def write_roster(folder: Path, engine, customers: int) -> Path:
+    """A roster of `customers` customers over the stored authors; every fifth one has a second handle."""
+    from sqlalchemy import select
+
+    from monitor.models import Author
+
+    a = Author.__table__
+    with engine.connect() as conn:
+        authors = conn.execute(select(a.c.platform, a.c.handle_norm).order_by(a.c.id)
+                               .limit(customers + customers // 5)).all()
+    path = folder / "roster.csv"
+    platforms = sorted({p for p, _ in authors})
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["customer_id", "name", "customer_since", "tier", *platforms])
+        extra = iter(authors[customers:])
+        for i, (platform, handle) in enumerate(authors[:customers]):
+            handles = {platform: [handle]}
+            if i % 5 == 0:
+                p2, h2 = next(extra)
+                handles.setdefault(p2, []).append(h2)
+            out.writerow([f"B{i:06d}", f"Customer {i}", "2019-01-01", "pro",
+                          *[";".join(handles.get(p, [])) for p in platforms]])
+    return path
+
+
+def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: int) -> dict[str, float]:
+    """Import, roster, evaluate from scratch, import the new batch, evaluate again; seconds of each."""
+    from monitor import pipeline
+    from monitor.db import open_store
+    from monitor.settings import load_config
+
+    main, late, newest = files
+    config = load_config(data={"database": {"url": url}})
+    engine = open_store(url)
+    out: dict[str, float] = {}
+    out["import"], summary = timed(pipeline.import_files, engine, config, [main], progress=False)
+    out["mentions"] = summary.imported
+    pipeline.import_roster(engine, write_roster(folder, engine, customers))
+    now = newest + timedelta(hours=1)
+    out["full"], full = timed(pipeline.evaluate, engine, config, now - timedelta(hours=2), rules=False)
+    out["subjects"] = full.arcs.updated
+    out["import_new"], _ = timed(pipeline.import_files, engine, config, [late], progress=False)
+    out["incremental"], inc = timed(pipeline.evaluate, engine, config, now, rules=False)
+    assert inc.arcs.new_mentions > 0 and not inc.arcs.full, inc
+    out["incremental_subjects"], out["new"] = inc.arcs.updated, inc.arcs.new_mentions
+    out["noop"], _ = timed(pipeline.evaluate, engine, config, now, rules=False)
+    out["next_day"], nxt = timed(pipeline.evaluate, engine, config, now + timedelta(days=1), rules=False)
+    out["next_day_subjects"] = nxt.arcs.updated
+    engine.dispose()
+    return out
+
+
+def report(name: str, r: dict[str, float]) -> None:
+    """Print one backend's figures, as seconds and as ratios to its import."""
+    base = r["import"]
+    print(f"\n{name}: {int(r['mentions']):,} mentions imported in {base:.1f} s ({r['mentions'] / base:,.0f}/s)")
+    rows = [("evaluate from scratch", r["full"], f"{int(r['subjects']):,} arcs"),
+            (f"import of {int(r['new']):,} new mentions", r["import_new"], ""),
+            (f"evaluate after {int(r['new']):,} new mentions", r["incremental"],
+             f"{int(r['incremental_subjects']):,} arcs"),
+            ("evaluate with nothing new", r["noop"], ""),
+            ("evaluate the next day (windows move)", r["next_day"], f"{int(r['next_day_subjects']):,} arcs")]
+    print(f"  {'step':<44} {'seconds':>8} {'x import':>9}")
+    for label, seconds, note in rows:
+        print(f"  {label:<44} {seconds:>8.2f} {seconds / base:>9.4f}  {note}")
+    print(f"  incremental / from scratch = {r['incremental'] / r['full']:.2%} (target < 5%)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mentions", type=int, default=1_000_000)
+    parser.add_argument("--new", type=int, default=10_000)
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        seconds, files = timed(write_files, folder, args.mentions, args.new)
+        print(f"corpus: {args.mentions:,} + {args.new:,} mentions written in {seconds:.1f} s")
+        if args.backend in ("sqlite", "both"):
+            report("SQLite", run(f"sqlite:///{folder}/bench.db", folder, files, args.customers))
+        if args.backend in ("postgres", "both"):
+            if not postgres_available():
+                print("PostgreSQL not reachable at 127.0.0.1:5432: skipped")
+                return
+            with pg_schema() as url:
+                report("PostgreSQL", run(url, folder, files, args.customers))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""SQL for the arcs' daily sums: mentions grouped per author or customer and UTC day, added into ArcDaily.
+
+The grouping runs inside the database (INSERT ... SELECT ... GROUP BY), so new mentions never travel to
+Python; only the small set of touched subjects comes back.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import Date, String, and_, case, cast, delete, func, literal_column, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from monitor.models import ArcDaily, Author, AuthorLink, Mention
+
+DAILY_COLUMNS = ("subject", "day", "total", "count", "negatives", "first_at", "last_at")
+CHUNK = 500
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    """Slices of at most `size` items, for IN lists."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _insert(conn: Connection, table):
+    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def utc_day(conn: Connection, column) -> Any:
+    """The UTC calendar day of a timestamp column, as the database can group on it."""
+    if conn.dialect.name == "sqlite":
+        return func.substr(column, 1, 10)  # stored as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
+    return cast(func.timezone("UTC", column), Date)
+
+
+def mention_filter(lo: int, hi: int, gaps: list[tuple[int, int]]) -> Any:
+    """Mentions with lo < id <= hi, or inside one of the gap ranges (inclusive)."""
+    m = Mention.__table__
+    clauses = [and_(m.c.id > lo, m.c.id <= hi)]
+    clauses += [m.c.id.between(a, b) for a, b in gaps]
+    return or_(*clauses) if len(clauses) > 1 else clauses[0]
+
+
+def _sums(m, day) -> list:
+    return [day, func.sum(m.c.score), func.count(), func.sum(case((m.c.label == "negative", 1), else_=0)),
+            func.min(m.c.created_at), func.max(m.c.created_at)]
+
+
+def author_daily(conn: Connection, where: Any):
+    """SELECT of ('a:<author_id>', day, total, count, negatives, first_at, last_at) for live mentions."""
+    m = Mention.__table__
+    day = utc_day(conn, m.c.created_at)
+    subject = literal_column("'a:'") + cast(m.c.author_id, String)
+    return (select(subject, *_sums(m, day)).where(m.c.deleted.is_(False), where)
+            .group_by(m.c.author_id, day))
+
+
+def customer_daily(conn: Connection, where: Any):
+    """The same per customer, over the authors of its active links (any platform)."""
+    m, a, link = Mention.__table__, Author.__table__, AuthorLink.__table__
+    day = utc_day(conn, m.c.created_at)
+    joined = m.join(a, a.c.id == m.c.author_id).join(
+        link, and_(link.c.platform == a.c.platform, link.c.handle_norm == a.c.handle_norm, link.c.active.is_(True)))
+    subject = literal_column("'c:'") + link.c.customer_id
+    return (select(subject, *_sums(m, day)).select_from(joined).where(m.c.deleted.is_(False), where)
+            .group_by(link.c.customer_id, day))
+
+
+def add_daily(conn: Connection, query, *, returning: bool) -> set[str]:
+    """Add the query's rows into ArcDaily (summing into existing days); return the subjects touched."""
+    d = ArcDaily.__table__
+    stmt = _insert(conn, d).from_select(list(DAILY_COLUMNS), query)
+    ex = stmt.excluded
+    least = func.least if conn.dialect.name == "postgresql" else func.min  # sqlite: two-argument min()
+    greatest = func.greatest if conn.dialect.name == "postgresql" else func.max
+    stmt = stmt.on_conflict_do_update(index_elements=["subject", "day"], set_={
+        "total": d.c.total + ex.total, "count": d.c.count + ex.count, "negatives": d.c.negatives + ex.negatives,
+        "first_at": least(d.c.first_at, ex.first_at), "last_at": greatest(d.c.last_at, ex.last_at)})
+    if not returning:
+        conn.execute(stmt)
+        return set()
+    return {r[0] for r in conn.execute(stmt.returning(d.c.subject))}
+
+
+def rebuild_daily(conn: Connection, *, authors: list[int], customers: list[str], top: int) -> None:
+    """Replace the daily rows of these subjects by sums over all their live mentions with id <= top."""
+    d, m, link = ArcDaily.__table__, Mention.__table__, AuthorLink.__table__
+    for chunk in chunks(authors):
+        conn.execute(delete(d).where(d.c.subject.in_([f"a:{a}" for a in chunk])))
+        add_daily(conn, author_daily(conn, and_(m.c.author_id.in_(chunk), m.c.id <= top)), returning=False)
+    for chunk in chunks(customers):
+        conn.execute(delete(d).where(d.c.subject.in_([f"c:{c}" for c in chunk])))
+        add_daily(conn, customer_daily(conn, and_(link.c.customer_id.in_(chunk), m.c.id <= top)), returning=False)
+
+
+def customers_of_authors(conn: Connection, author_ids: list[int]) -> set[str]:
+    """Customers actively linked to any of these authors."""
+    a, link = Author.__table__, AuthorLink.__table__
+    found: set[str] = set()
+    for chunk in chunks(author_ids):
+        found.update(r[0] for r in conn.execute(
+            select(link.c.customer_id).select_from(a.join(link, and_(
+                link.c.platform == a.c.platform, link.c.handle_norm == a.c.handle_norm)))
+            .where(a.c.id.in_(chunk), link.c.active.is_(True)).distinct()))
+    return found
+
+
+def missing_ids(conn: Connection, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Ranges of ids in (lo, hi] that no visible mention has: rows other transactions may still commit."""
+    if hi <= lo:
+        return []
+    m = Mention.__table__
+    present = conn.execute(select(func.count()).where(m.c.id > lo, m.c.id <= hi)).scalar_one()
+    if present == hi - lo:
+        return []
+    prev = func.lag(m.c.id).over(order_by=m.c.id)
+    inner = select(m.c.id.label("id"), prev.label("prev")).where(m.c.id > lo, m.c.id <= hi).subquery()
+    rows = conn.execute(select(inner.c.prev, inner.c.id)
+                        .where(inner.c.id - func.coalesce(inner.c.prev, lo) > 1)).all()
+    gaps = [((prev if prev is not None else lo) + 1, ident - 1) for prev, ident in rows]
+    last = conn.execute(select(func.max(m.c.id)).where(m.c.id > lo, m.c.id <= hi)).scalar()
+    if last is None:
+        return [(lo + 1, hi)]
+    if last < hi:
+        gaps.append((last + 1, hi))
+    return gaps
+
+
+def still_missing(conn: Connection, gaps: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """The parts of these ranges that still hold no visible mention, as (first, last, index of range)."""
+    m = Mention.__table__
+    present: set[int] = set()
+    for chunk in chunks(gaps, 100):
+        present.update(r[0] for r in conn.execute(
+            select(m.c.id).where(or_(*[m.c.id.between(a, b) for a, b in chunk]))))
+    left: list[tuple[int, int, int]] = []
+    for index, (a, b) in enumerate(gaps):
+        start = a
+        for ident in sorted(i for i in present if a <= i <= b):
+            if ident > start:
+                left.append((start, ident - 1, index))
+            start = ident + 1
+        if start <= b:
+            left.append((start, b, index))
+    return left

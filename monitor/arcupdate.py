@@ -1,0 +1,198 @@
+"""Bringing every arc up to date, incrementally: the cost follows new mentions, not history.
+
+One transaction does it all, so a crash leaves the previous state and a re-run redoes the work once:
+1. mentions above the watermark (and in earlier id gaps that have since filled) are summed per
+   author/customer and UTC day in SQL and added into ArcDaily;
+2. subjects whose past changed are rebuilt from scratch: customers whose links changed (ArcDirty, marked by
+   link/unlink and the roster import) and authors with edited or deleted mentions (Mention.edited_at);
+3. the watermark advances;
+4. arcs are recomputed, in Python, for the subjects touched and for those whose windows moved on
+   (ArcState.refresh_on), from their ArcDaily rows within the lookback window only.
+
+Deleted mentions stop counting: the store blanks them (X's terms), and a post its author withdrew is not
+evidence about them. Editing a mention rescores it, and its arcs are rebuilt with the new score.
+
+Ids come from a sequence, and on PostgreSQL a transaction can commit ids lower than ones already seen.
+Ranges of ids missing at evaluation are kept as gaps for GAP_GRACE and picked up when they appear.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Iterator
+
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.engine import Connection, Engine
+
+from monitor import _arcsql as q
+from monitor.arcs import ArcParams
+from monitor.arcstate import recompute
+from monitor.models import ArcDaily, ArcDirty, ArcState, KeyValue, Mention, utcnow
+
+WATERMARK_KEY = "arcs.watermark"
+LOCK_KEY = "arcs.lock"
+GAP_GRACE = timedelta(minutes=15)  # longer than any transaction that inserts mentions
+MAX_GAPS = 1000
+EDIT_OVERLAP = timedelta(minutes=5)  # edits committed out of order within this stay visible
+PG_LOCK_ID = 4_172_637_761  # pg_advisory_lock key: one evaluation at a time
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArcUpdate:
+    """What one arc update did."""
+
+    full: bool  # everything rebuilt from scratch
+    new_mentions: int
+    watermark: int
+    rebuilt: int  # subjects whose daily rows were rebuilt (links changed, edits, deletions)
+    refreshed: int  # arcs recomputed only because their windows moved on
+    updated: int  # arcs recomputed in all
+    subjects: tuple[str, ...]  # the subjects whose arcs were recomputed
+    as_of: date
+    seconds: float
+
+    def as_json(self) -> dict:
+        return {"full": self.full, "new_mentions": self.new_mentions, "watermark": self.watermark,
+                "rebuilt": self.rebuilt, "refreshed": self.refreshed, "updated": self.updated,
+                "as_of": self.as_of.isoformat(), "seconds": round(self.seconds, 3)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluateSummary:
+    """What `arcwatch evaluate` did: the arc update, then the rules' run (None when rules were skipped)."""
+
+    arcs: ArcUpdate
+    rules: Any = None
+
+    def as_json(self) -> dict:
+        rules = self.rules.as_json() if hasattr(self.rules, "as_json") else None
+        return {"arcs": self.arcs.as_json(), "rules": rules}
+
+
+@contextmanager
+def exclusive(engine: Engine) -> Iterator[Connection]:
+    """One transaction that no other evaluation runs beside, seeing one consistent snapshot."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "postgresql":
+            with conn.begin():
+                _claim(conn)  # the first statement writes: SQLite's write lock, on the newest snapshot
+                yield conn
+            return
+        conn.execute(select(func.pg_advisory_lock(PG_LOCK_ID)))
+        conn.commit()
+        try:
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn
+        finally:
+            try:
+                conn.rollback()
+                conn.execution_options(isolation_level="READ COMMITTED")
+                conn.execute(select(func.pg_advisory_unlock(PG_LOCK_ID)))
+                conn.commit()
+            except Exception:
+                conn.invalidate()  # closing the session releases the lock
+                raise
+
+
+def _claim(conn: Connection) -> None:
+    kv = KeyValue.__table__
+    stmt = q._insert(conn, kv).values(key=LOCK_KEY, value={"at": utcnow().isoformat()})
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+
+
+def read_watermark(conn: Connection) -> dict | None:
+    """The stored evaluation watermark, or None before the first evaluation."""
+    kv = KeyValue.__table__
+    return conn.execute(select(kv.c.value).where(kv.c.key == WATERMARK_KEY)).scalar()
+
+
+def _write_watermark(conn: Connection, value: dict) -> None:
+    kv = KeyValue.__table__
+    stmt = q._insert(conn, kv).values(key=WATERMARK_KEY, value=value)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+
+
+def update_arcs(engine: Engine, params: ArcParams, *, now: datetime | None = None,
+                rebuild: bool = False) -> ArcUpdate:
+    """Bring every arc up to date as of `now` (default: the current time); rebuild=True starts afresh."""
+    started = time.perf_counter()
+    now = now or utcnow()
+    with exclusive(engine) as conn:
+        result = _update(conn, params, now, rebuild)
+    return ArcUpdate(**result, as_of=now.date(), seconds=time.perf_counter() - started)
+
+
+def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool) -> dict:
+    m = Mention.__table__
+    mark = read_watermark(conn)
+    top = conn.execute(select(func.coalesce(func.max(m.c.id), 0))).scalar_one()
+    edited = conn.execute(select(func.max(m.c.edited_at))).scalar()
+    today = now.date()
+    full = rebuild or mark is None
+    if full:
+        new, rebuilt, touched = _rebuild_all(conn, top), 0, None
+        gaps = [(a, b, utcnow().isoformat()) for a, b in q.missing_ids(conn, 0, top)]
+    else:
+        old_gaps = [(a, b) for a, b, _ in mark["gaps"]]
+        where = q.mention_filter(mark["id"], top, old_gaps)
+        new = conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
+        touched = set()
+        if new:
+            touched |= q.add_daily(conn, q.author_daily(conn, where), returning=True)
+            touched |= q.add_daily(conn, q.customer_daily(conn, where), returning=True)
+        changed = _rebuild_changed(conn, mark, top)
+        rebuilt, touched = len(changed), touched | changed
+        gaps = _carry_gaps(conn, mark, top)
+        if date.fromisoformat(mark.get("as_of", today.isoformat())) > today:
+            touched = None  # evaluated later before: every arc must go back to this day
+    _write_watermark(conn, {"id": top, "gaps": [list(g) for g in gaps], "as_of": today.isoformat(),
+                            "edited_at": edited.isoformat() if edited else None})
+    due = set() if touched is None else _due(conn, today) - touched
+    subjects = recompute(conn, None if touched is None else touched | due, today=today, params=params, now=now)
+    return {"full": full, "new_mentions": new, "watermark": top, "rebuilt": rebuilt, "refreshed": len(due),
+            "updated": len(subjects), "subjects": tuple(sorted(subjects))}
+
+
+def _rebuild_all(conn: Connection, top: int) -> int:
+    m = Mention.__table__
+    conn.execute(delete(ArcDaily.__table__))
+    conn.execute(delete(ArcDirty.__table__))
+    where = m.c.id <= top
+    q.add_daily(conn, q.author_daily(conn, where), returning=False)
+    q.add_daily(conn, q.customer_daily(conn, where), returning=False)
+    return conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
+
+
+def _rebuild_changed(conn: Connection, mark: dict, top: int) -> set[str]:
+    """Rebuild subjects marked dirty and authors with edited mentions; return their subjects."""
+    dirty_t, m = ArcDirty.__table__, Mention.__table__
+    dirty = conn.execute(select(dirty_t.c.subject, dirty_t.c.marked_at)).all()
+    customers = {s[2:] for s, _ in dirty if s.startswith("c:")}
+    authors = {int(s[2:]) for s, _ in dirty if s.startswith("a:") and s[2:].isdigit()}
+    edited = (m.c.edited_at > datetime.fromisoformat(mark["edited_at"]) - EDIT_OVERLAP if mark.get("edited_at")
+              else m.c.edited_at.is_not(None))
+    authors |= {r[0] for r in conn.execute(select(m.c.author_id).distinct().where(edited, m.c.id <= mark["id"]))}
+    customers |= q.customers_of_authors(conn, sorted(authors))
+    q.rebuild_daily(conn, authors=sorted(authors), customers=sorted(customers), top=top)
+    for chunk in q.chunks(dirty):
+        # a subject marked again while we rebuilt keeps its newer mark, for the next evaluation
+        conn.execute(delete(dirty_t).where(or_(*[and_(dirty_t.c.subject == s, dirty_t.c.marked_at == at)
+                                                 for s, at in chunk])))
+    return {f"a:{a}" for a in authors} | {f"c:{c}" for c in customers}
+
+
+def _carry_gaps(conn: Connection, mark: dict, top: int) -> list[tuple]:
+    """Gaps still empty (within their grace period) plus the new range's gaps, newest kept first."""
+    wall = utcnow()
+    live = [(a, b, s) for a, b, s in mark["gaps"] if wall - datetime.fromisoformat(s) < GAP_GRACE]
+    kept = [(a, b, live[i][2]) for a, b, i in q.still_missing(conn, [(a, b) for a, b, _ in live])]
+    kept += [(a, b, wall.isoformat()) for a, b in q.missing_ids(conn, mark["id"], top)]
+    return sorted(kept, key=lambda g: g[1])[-MAX_GAPS:]
+
+
+def _due(conn: Connection, today: date) -> set[str]:
+    s = ArcState.__table__
+    return {r[0] for r in conn.execute(select(s.c.subject).where(s.c.refresh_on <= today))}

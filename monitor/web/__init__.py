@@ -1,0 +1,1 @@
+"""The web triage queue (`arcwatch serve`)."""
