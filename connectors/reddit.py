@@ -174,7 +174,8 @@ class RedditConnector:
             text = str(original).lower()
             kind = "timed out" if "timed out" in text or "timeout" in text else \
                 "connection refused" if "refused" in text else "network error"
-            raise TransientError(f"{kind} talking to Reddit during {what}: {type(original).__name__}") from None
+            raise TransientError(f"{kind} talking to Reddit during {what}: "
+                                 f"{type(original).__name__}: {str(original)[:200]}") from None
         except prawcore.PrawcoreException as exc:
             raise TerminalError(f"Reddit request failed during {what}: {exc}") from None
         except ValueError as exc:

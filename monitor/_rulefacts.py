@@ -17,7 +17,6 @@ from monitor import arcs
 from monitor.arcstore import unrostered_are_customers  # noqa: F401  (re-exported for ruleeval)
 from monitor.models import ArcDaily, ArcState, Author, AuthorLink, Customer, Mention
 
-TRIGGER_DAYS = 7  # a mention older than this never triggers a rule, even when first seen now (backfills)
 EVIDENCE_LIMIT = 10
 BATCH = 500
 VOLUME_DAYS = 14
@@ -33,7 +32,8 @@ class SubjectFacts:
     customer_id: str | None
     author_id: int | None  # author of the newest mention
     facts: dict[str, Any]
-    evidence_ids: tuple[int, ...]  # triggering mentions with cues or negative first, then recent negatives
+    evidence: tuple[tuple[int, tuple[str, ...]], ...]  # (mention id, its cues): triggering mentions with cues
+    # or negative first, then the other recent negatives; newest first within each
     arc: dict[str, Any] | None
 
 
@@ -150,20 +150,24 @@ def _trigger_facts(triggering: list, newest) -> dict[str, Any]:
             "last_mention_label": newest.label if newest else ""}
 
 
-def _evidence(triggering: list, mentions: list) -> tuple[int, ...]:
-    first = [m.id for m in triggering if m.cues or m.label == "negative"]
-    rest = [m.id for m in mentions if m.label == "negative" and m.id not in first]
-    return tuple((first + rest)[:EVIDENCE_LIMIT])
+def _evidence(triggering: list, mentions: list) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    first = [m for m in triggering if m.cues or m.label == "negative"]
+    seen = {m.id for m in first}
+    rest = [m for m in mentions if m.label == "negative" and m.id not in seen]
+    return tuple((m.id, tuple(m.cues or ())) for m in (first + rest)[:EVIDENCE_LIMIT])
 
 
 def subject_facts(conn: Connection, subjects: Iterable[str], *, now: datetime, after_mention_id: int,
-                  customers_by_default: bool, params: dict[str, Any]) -> Iterable[SubjectFacts]:
-    """Facts for each subject, read in batches; triggering mentions are those with id > after_mention_id."""
+                  customers_by_default: bool, params: dict[str, Any], trigger_days: int = 7) -> Iterable[SubjectFacts]:
+    """Facts for each subject, read in batches.
+
+    Triggering mentions are those with id > after_mention_id created in the last `trigger_days` days."""
     for chunk in _chunks(sorted(subjects)):
-        yield from _batch_facts(conn, chunk, now, after_mention_id, customers_by_default, params)
+        yield from _batch_facts(conn, chunk, now, after_mention_id, customers_by_default, params,
+                                now - timedelta(days=trigger_days))
 
 
-def _batch_facts(conn, chunk, now, after_id, customers_by_default, params) -> Iterable[SubjectFacts]:
+def _batch_facts(conn, chunk, now, after_id, customers_by_default, params, trigger_from) -> Iterable[SubjectFacts]:
     c, au, m, arc = Customer.__table__, Author.__table__, Mention.__table__, ArcState.__table__
     cids = [s[2:] for s in chunk if s.startswith("c:")]
     aids = [int(s[2:]) for s in chunk if s.startswith("a:")]
@@ -181,7 +185,6 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params) -> It
                             .order_by(m.c.created_at.desc(), m.c.id.desc()))
         for row in rows:
             recent.setdefault(row.author_id, []).append(row)
-    trigger_from = now - timedelta(days=TRIGGER_DAYS)
     for subject in chunk:
         kind, key = subject[:2], subject[2:]
         customer = customers.get(key) if kind == "c:" else None
@@ -204,7 +207,7 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params) -> It
         snapshot = {k: _jsonable(getattr(state, k)) for k in ARC_FIELDS} if state is not None else None
         yield SubjectFacts(subject=subject, customer_id=facts["customer_id"],
                            author_id=author.id if author else None, facts=facts,
-                           evidence_ids=_evidence(triggering, mentions), arc=snapshot)
+                           evidence=_evidence(triggering, mentions), arc=snapshot)
 
 
 def daily_series(conn: Connection, subject: str, now: datetime, days: int = 90) -> list[list[Any]]:
@@ -229,10 +232,10 @@ def brand_facts(conn: Connection, now: datetime, params: dict[str, Any]) -> Subj
     std = statistics.pstdev(history)
     # Floors: a flat history (std 0) must not make any bump infinite; sqrt(mean) is Poisson noise.
     z = (current - mean) / max(std, math.sqrt(mean), 1.0)
-    ids = [r[0] for r in conn.execute(select(m.c.id).where(m.c.created_at > now - timedelta(days=1),
+    ids = [(r[0], ()) for r in conn.execute(select(m.c.id).where(m.c.created_at > now - timedelta(days=1),
                                                            m.c.created_at <= now, m.c.deleted.is_(False))
                                       .order_by(m.c.score, m.c.id).limit(EVIDENCE_LIMIT))]
     facts = {"subject": "brand", "volume_24h": current, "volume_mean_14d": round(mean, 3),
              "volume_std_14d": round(std, 3), "volume_z": round(z, 3), **params}
     return SubjectFacts(subject="brand", customer_id=None, author_id=None, facts=facts,
-                        evidence_ids=tuple(ids), arc={"daily_counts_15d": counts[::-1]})
+                        evidence=tuple(ids), arc={"daily_counts_15d": counts[::-1]})

@@ -14,9 +14,10 @@ rising now, so it is `improving` (or `stable`), never `declining`.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from monitor.types import ArcPoint
 
@@ -82,10 +83,10 @@ def ewma_level(points: Sequence[ArcPoint], half_life_days: float) -> float | Non
     """Mean score with each mention weighted 2^(-age/half-life), age in days from the newest day."""
     if not points:
         return None
-    newest = max(p.day for p in points)
+    newest = max(p.day for p in points).toordinal()
     num = den = 0.0
     for p in points:
-        weight = 0.5 ** ((newest - p.day).days / half_life_days)
+        weight = 0.5 ** ((newest - p.day.toordinal()) / half_life_days)
         num += weight * p.total
         den += weight * p.count
     return num / den if den else None
@@ -168,48 +169,66 @@ def _median(values: Sequence[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _window(points: Sequence[ArcPoint], today: date, days: int, end_days_ago: int = 0) -> list[ArcPoint]:
-    """Points in the `days` days ending `end_days_ago` days before today (inclusive)."""
-    last = today - timedelta(days=end_days_ago)
-    first = last - timedelta(days=days - 1)
-    return [p for p in points if first <= p.day <= last]
+class _Days:
+    """Points sorted by day with their ordinals, so each window is two binary searches."""
+
+    def __init__(self, points: Sequence[ArcPoint], today: date):
+        pts = [p for p in points if p.count > 0]
+        if any(pts[i].day > pts[i + 1].day for i in range(len(pts) - 1)):
+            pts.sort(key=lambda p: p.day)
+        self.points, self.ords, self.today = pts, [p.day.toordinal() for p in pts], today.toordinal()
+
+    def window(self, days: int, end_days_ago: int = 0) -> list[ArcPoint]:
+        """Points in the `days` days ending `end_days_ago` days before today (inclusive)."""
+        last = self.today - end_days_ago
+        return self.points[bisect_left(self.ords, last - days + 1):bisect_right(self.ords, last)]
+
+    def refresh(self, offsets: Iterable[int]) -> int | None:
+        """The next ordinal after today on which a window of one of these lengths loses a day, or a day arrives."""
+        ords, today = self.ords, self.today
+        after = bisect_right(ords, today)
+        candidates = [ords[after]] if after < len(ords) else []
+        for offset in offsets:
+            first = bisect_right(ords, today - offset)  # the oldest day still inside that window
+            if first < after:
+                candidates.append(ords[first] + offset)
+        return min(candidates) if candidates else None
 
 
 def refresh_date(points: Sequence[ArcPoint], today: date, params: ArcParams, cp: date | None) -> date | None:
     """The next day on which a window boundary passes one of these days (or a future-dated day arrives)."""
     offsets = {7, params.recent_days, params.prior_start, params.trend_window_days, params.lookback_days}
-    candidates = [p.day for p in points if p.day > today]
-    for offset in offsets:
-        inside = [p.day for p in points if today - timedelta(days=offset) < p.day <= today]
-        if inside:
-            candidates.append(min(inside) + timedelta(days=offset))
-    if cp is not None and cp + timedelta(days=params.cp_recent_days) > today:
-        candidates.append(cp + timedelta(days=params.cp_recent_days))
-    return min(candidates) if candidates else None
+    found = _Days(points, today).refresh(offsets)
+    if cp is not None and cp.toordinal() + params.cp_recent_days > today.toordinal():
+        found = min(x for x in (found, cp.toordinal() + params.cp_recent_days) if x is not None)
+    return date.fromordinal(found) if found is not None else None
 
 
 def compute_arc(points: Sequence[ArcPoint], *, today: date, params: ArcParams = ArcParams()) -> ArcFigures:
     """Derive the arc from daily points (any order, any span) as of `today`."""
-    pts = sorted((p for p in points if p.count > 0), key=lambda p: p.day)
-    lookback = _window(pts, today, params.lookback_days)
-    trend_pts = _window(pts, today, params.trend_window_days)
-    recent = _window(pts, today, params.recent_days)
-    prior = _window(pts, today, params.prior_start - params.recent_days, params.recent_days)
-    week = _window(pts, today, 7)
+    days = _Days(points, today)
+    lookback = days.window(params.lookback_days)
+    trend_pts = days.window(params.trend_window_days)
+    recent = days.window(params.recent_days)
+    prior = days.window(params.prior_start - params.recent_days, params.recent_days)
+    week = days.window(7)
     cp = change_point(trend_pts, params)
     enough = len(trend_pts) >= params.min_days
-    slope = theil_sen(trend_pts) if enough else None
-    slope_z = mann_kendall_z(trend_pts) if enough else None
     recent_ok = len(recent) >= max(params.min_days, 5)
+    offsets = {7, params.recent_days, params.prior_start, params.trend_window_days, params.lookback_days}
+    refresh = days.refresh(offsets)
+    if cp is not None and cp[0].toordinal() + params.cp_recent_days > days.today:
+        refresh = min(x for x in (refresh, cp[0].toordinal() + params.cp_recent_days) if x is not None)
     figures = dict(
         as_of=today, level=ewma_level(lookback, params.half_life_days), mean_30d=_mean(recent),
-        mean_prior=_mean(prior), slope=slope, slope_z=slope_z,
+        mean_prior=_mean(prior), slope=theil_sen(trend_pts) if enough else None,
+        slope_z=mann_kendall_z(trend_pts) if enough else None,
         recent_slope=theil_sen(recent) if recent_ok else None,
         recent_z=mann_kendall_z(recent) if recent_ok else None,
         negative_7d=sum(p.negatives for p in week), negative_30d=sum(p.negatives for p in recent),
         negative_days_30d=sum(1 for p in recent if p.negatives), mentions_30d=sum(p.count for p in recent),
         active_days=len(trend_pts), change_point=cp[0] if cp else None, shift=cp[1] if cp else None,
-        refresh_on=refresh_date(pts, today, params, cp[0] if cp else None))
+        refresh_on=date.fromordinal(refresh) if refresh is not None else None)
     figures["trend"] = classify(figures, today=today, params=params) if enough else "stable"
     return ArcFigures(**figures)
 

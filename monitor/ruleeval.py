@@ -96,9 +96,13 @@ def _finding(conn: Connection, rule: Rule, s: SubjectFacts, config: Config, now:
     arc = dict(s.arc or {})
     if s.subject != "brand":
         arc["daily"] = daily_series(conn, s.subject, now)
+    # Mentions carrying a cue the rule names (e.g. churn_intent) lead the evidence: they are why it fired.
+    wanted = set(rule.literals)
+    ordered = sorted(s.evidence, key=lambda item: not wanted.intersection(item[1]))
     return alerts.Finding(rule=rule.name, subject=s.subject, customer_id=s.customer_id, author_id=s.author_id,
                           severity=rule.severity, cooldown_seconds=rule.cooldown_seconds,
-                          notify=_should_notify(rule, config), facts=s.facts, mention_ids=s.evidence_ids,
+                          notify=_should_notify(rule, config), facts=s.facts,
+                          mention_ids=tuple(i for i, _ in ordered),
                           arc=arc, summary=_summary(rule, s.facts))
 
 
@@ -138,7 +142,8 @@ def _evaluate(conn: Connection, ruleset: RuleSet, config: Config, now: datetime,
         return
     by_default = unrostered_are_customers(conn, config.customers.unrostered_are_customers)
     for facts in subject_facts(conn, subjects, now=now, after_mention_id=after_id,
-                               customers_by_default=by_default, params={**params, **volume}):
+                               customers_by_default=by_default, params={**params, **volume},
+                               trigger_days=config.rules.trigger_days):
         run.subjects += 1
         for rule in per_subject:
             if _matching(rule, facts, run):

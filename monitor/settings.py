@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("rules", "file", str, "", "TOML file of alert rules; empty means the shipped default rules."),
     S("rules", "long_time_customer_days", int, 365,
       "Tenure in days from which a customer counts as long-time for the default rules."),
+    S("rules", "trigger_days", int, 7,
+      "Only mentions from the last N days set a rule's cues (e.g. churn_intent): an old post imported late "
+      "does not raise an alert today."),
     S("alerts", "resolution_reasons", list,
       ["reached out", "recovered on its own", "not a customer", "false positive", "duplicate"],
       "Reasons a manager may give when resolving an alert."),

@@ -55,6 +55,7 @@ class Rule:
     notify: bool | None  # None: by [alerts] notify_min_severity
     fields: tuple[str, ...]  # the fields its expression reads, in order of first use
     scope: str  # "subject" (per customer/author) or "brand" (only volume fields: evaluated once)
+    literals: tuple[str, ...] = ()  # string constants in `when`, e.g. cue names: evidence carrying them comes first
     compiled: Any = field(repr=False, compare=False)
 
     def matches(self, facts: dict[str, Any]) -> bool:
@@ -197,6 +198,12 @@ def compile_when(text: str, where: str) -> tuple[Any, tuple[str, ...]]:
     return compiled, tuple(seen)
 
 
+def string_literals(text: str) -> tuple[str, ...]:
+    """The string constants of an expression, e.g. ('churn_intent',) for `"churn_intent" in cues`."""
+    values = (str(t.value).lstrip("rRsS") for t in _tokens(text) if t.type == "STRING")
+    return tuple(dict.fromkeys(v[1:-1] for v in values if len(v) >= 2 and v[0] == v[-1] and v[0] in "'\""))
+
+
 def _rule_line(raw_text: str, name: Any, index: int) -> str:
     """Where the rule starts in the file (tomllib keeps no positions, so find its name line)."""
     if isinstance(name, str):
@@ -240,7 +247,7 @@ def _build(entry: Any, where: str, problems: list[str]) -> Rule | None:
     scope = "brand" if set(used) <= _BRAND_FIELDS else "subject"
     return Rule(name=entry["name"], description=entry["description"].strip(), when=entry["when"].strip(),
                 severity=severity, cooldown_seconds=cooldown, notify=notify, fields=used, scope=scope,
-                compiled=compiled)
+                literals=string_literals(entry["when"]), compiled=compiled)
 
 
 def parse_rules(text: str, source: str) -> RuleSet:

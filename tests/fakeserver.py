@@ -104,6 +104,8 @@ class FakeServer:
         handler.send_response(reply.status)
         handler.send_header("Content-Type", reply.content_type)
         handler.send_header("Content-Length", str(len(body)))
+        if req.headers.get("connection", "").lower() == "close":  # say so, as real servers do
+            handler.send_header("Connection", "close")
         for key, value in reply.headers.items():
             handler.send_header(key, value)
         handler.end_headers()

@@ -146,7 +146,7 @@ def test_a_crash_after_any_page_skips_nothing(served):
     start = final_cursor(pages)
     api.add_posts(12)
     pages, _ = run(build(case, server.url), start)
-    assert len(pages) >= 2
+    assert len(pages) >= (1 if case.kind == "rss" else 2)
     for k in range(len(pages)):
         stored = [m for p in pages[: k + 1] for m in p.mentions]
         _, refetched = run(build(case, server.url), final_cursor(pages[: k + 1], start))

@@ -306,3 +306,37 @@ def test_sessions_survive_a_restart_only_with_a_configured_key(engine, world, mo
     assert second.get("/", follow_redirects=False).status_code == 200
     random_key = TestClient(make_app(engine, monkeypatch), cookies=first.cookies)
     assert random_key.get("/", follow_redirects=False).status_code == 303
+
+
+def test_arcwatch_serve_runs_the_app(cli_env, tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(cli_env, ARCWATCH_SECRET_KEY="s" * 48)
+    proc = subprocess.Popen([sys.executable, "-m", "monitor.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"arcwatch serve did not come up:\n{proc.communicate()[0]}")
+                time.sleep(0.2)
+        assert r.status_code == 200 and "Sign in" in r.text
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 303
+        assert httpx.get(f"http://127.0.0.1:{port}/api/alerts", timeout=5).status_code == 401
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0]
+    assert "using a random key" not in out  # the key came from $ARCWATCH_SECRET_KEY

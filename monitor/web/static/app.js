@@ -113,7 +113,7 @@
       switch (event.key) {
         case "c":
           el = document.getElementById("claim-form");
-          if (el && !el.querySelector("button").disabled) { event.preventDefault(); el.requestSubmit(); }
+          if (el) { event.preventDefault(); el.requestSubmit(); }
           break;
         case "r":
           el = document.getElementById("reason");
