@@ -160,17 +160,18 @@ def query_events(conn: Connection, alert_id: int) -> tuple[AlertEventView, ...]:
 
 
 def query_evidence(conn: Connection, mention_ids: list[int]) -> tuple[EvidenceMention, ...]:
-    """The evidence mentions, newest first."""
+    """The evidence mentions in the stored order: those carrying the rule's cues first, then newest first."""
     if not mention_ids:
         return ()
+    ids = [int(i) for i in mention_ids]
     m, au = Mention.__table__, Author.__table__
     rows = conn.execute(select(m, au.c.handle).select_from(m.join(au, au.c.id == m.c.author_id))
-                        .where(m.c.id.in_([int(i) for i in mention_ids]))
-                        .order_by(m.c.created_at.desc(), m.c.id.desc()))
-    return tuple(EvidenceMention(id=r.id, platform=r.platform, author=r.handle, author_id=r.author_id,
-                                 created_at=r.created_at, url=r.url, title=r.title, text=r.text,
-                                 score=r.score, label=r.label, cues=tuple(r.cues or ()))
-                 for r in rows)
+                        .where(m.c.id.in_(ids)))
+    found = {r.id: EvidenceMention(id=r.id, platform=r.platform, author=r.handle, author_id=r.author_id,
+                                   created_at=r.created_at, url=r.url, title=r.title, text=r.text,
+                                   score=r.score, label=r.label, cues=tuple(r.cues or ()))
+             for r in rows}
+    return tuple(found[i] for i in ids if i in found)
 
 
 def query_detail(conn: Connection, alert_id: int) -> AlertDetail | None:

@@ -31,11 +31,11 @@ class CueMatcher:
                     else:
                         self._by_word.setdefault(trigger, []).append(pattern_id)
 
-    def find(self, lowered: str) -> list[Cue]:
+    def find(self, lowered: str, tokens: set[str] | None = None) -> list[Cue]:
         """The cues whose patterns match, in table order, running only patterns whose trigger occurs."""
         candidates: set[int] = set()
         by_word = self._by_word
-        for token in set(_TOKEN.findall(lowered)):
+        for token in tokens_of(lowered) if tokens is None else tokens:
             ids = by_word.get(token)
             if ids:
                 candidates.update(ids)

@@ -307,8 +307,8 @@ CUES: tuple[Cue, ...] = (
     )),
     Cue("complaint_question", 0.2, (
         P("come up going where wheres why anyone",
-          r"^(?:[.@]?@?\w+\s+|#\w+\s+)*(?:how come|what'?s (?:up|going on) with|what is going on|where(?:'s| is| "
-          r"are| did) (?:my|our)|any reason why|is anyone else|anyone else (?:having|getting|experiencing))\b"),
+          r"\b(?:how come|what'?s (?:up|going on) with|what is going on|where(?:'s| is| are| did) (?:my|our)|"
+          r"any reason why|is anyone else|anyone else (?:having|getting|experiencing))\b"),
         P("why", r"\bwhy (?:is|isn'?t|are|aren'?t|does|doesn'?t|did|didn'?t|can'?t|won'?t|has|hasn'?t|have|"
                  r"haven'?t|wouldn'?t|am i|my|our|the|this|u)\b"),
         P("else", r"\bis (?:anyone|anybody) else (?:having|getting|experiencing|seeing)\b"),

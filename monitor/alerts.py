@@ -69,7 +69,7 @@ class Finding:
     cooldown_seconds: float = 7 * 86400
     notify: bool = False  # send to the notifiers when it opens
     facts: dict = field(default_factory=dict)  # the rule fields' values, JSON-ready
-    mention_ids: tuple[int, ...] = ()  # evidence, newest first
+    mention_ids: tuple[int, ...] = ()  # evidence, most telling first (carrying the rule's cues), then newest
     arc: dict | None = None  # arc snapshot, JSON-ready
     summary: str = ""  # one line: why it fired
 

@@ -1,7 +1,8 @@
 """Recomputing ArcState rows from ArcDaily: read the lookback window, apply monitor.arcs, write in bulk."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import json
+from datetime import date, datetime, timedelta, timezone
 from itertools import groupby
 from typing import Any
 
@@ -65,12 +66,40 @@ def state_row(subject: str, f: ArcFigures, totals: tuple[int, Any, Any], now: da
 def _write(conn: Connection, rows: list[dict], *, upsert: bool) -> None:
     if not rows:
         return
+    if conn.dialect.name == "sqlite":
+        _write_sqlite(conn, rows, upsert=upsert)
+        return
     stmt = _insert(conn, ArcState.__table__)
     if upsert:
         stmt = stmt.on_conflict_do_update(index_elements=["subject"],
                                           set_={c: stmt.excluded[c] for c in STATE_COLUMNS if c != "subject"})
     for start in range(0, len(rows), CHUNK):
         conn.execute(stmt, rows[start:start + CHUNK])
+
+
+_TS = ("first_seen", "last_mention_at", "updated_at")
+_SQLITE_SQL = (f"INSERT INTO arcstate ({', '.join(STATE_COLUMNS)}) VALUES ({', '.join('?' * len(STATE_COLUMNS))})",
+               " ON CONFLICT (subject) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS if c != "subject"))
+
+
+def _sqlite_ts(value: datetime | str | None) -> str | None:
+    """A timestamp in the form SQLAlchemy stores on SQLite (naive UTC with microseconds)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _write_sqlite(conn: Connection, rows: list[dict], *, upsert: bool) -> None:
+    """The same rows through the driver directly: SQLAlchemy's per-value processing was most of the cost."""
+    values = []
+    for row in rows:
+        row = dict(row, state=json.dumps(row["state"]), change_point=row["change_point"] and row["change_point"].isoformat(),
+                   refresh_on=row["refresh_on"] and row["refresh_on"].isoformat())
+        for key in _TS:
+            row[key] = _sqlite_ts(row[key])
+        values.append(tuple(row[c] for c in STATE_COLUMNS))
+    conn.exec_driver_sql(_SQLITE_SQL[0] + (_SQLITE_SQL[1] if upsert else ""), values)
 
 
 def recompute(conn: Connection, subjects: set[str] | None, *, today: date, params: ArcParams,

@@ -65,7 +65,7 @@ class ComplaintScorer:
         vader, whole_valence = self._vader.scores_and_valence(text)
         lowered = text.lower().translate(_APOSTROPHES)
         tokens = _cue_engine.tokens_of(lowered)
-        cues, weight, bonus = self._find_cues(lowered)
+        cues, weight, bonus = self._find_cues(lowered, tokens)
         tenure = _cue_engine.tenure_years(lowered, tokens, self.reference_year)
         if tenure is not None:
             cues.append("tenure_claim")
@@ -84,8 +84,8 @@ class ComplaintScorer:
         return Score(compound=vader["compound"], pos=vader["pos"], neu=vader["neu"], neg=vader["neg"],
                      score=round(final, 4), label=label_for(final), cues=tuple(cues), tenure_claim_years=tenure)
 
-    def _find_cues(self, lowered: str) -> tuple[list[str], float, float]:
-        found = self._matcher.find(lowered)
+    def _find_cues(self, lowered: str, tokens: set[str]) -> tuple[list[str], float, float]:
+        found = self._matcher.find(lowered, tokens)
         cues = [c.name for c in found]
         weight = sum(c.weight for c in found)
         bonus = 0.0

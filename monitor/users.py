@@ -117,12 +117,28 @@ def set_disabled(engine: Engine, email: str, disabled: bool) -> None:
         session.commit()
 
 
-def list_users(engine: Engine) -> list[dict]:
-    """Every user's email, role, whether disabled and whether they hold an API token."""
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UserInfo:
+    """A user as `users list` shows them: never a hash."""
+
+    email: str
+    role: str
+    disabled: bool
+    token: bool  # holds an API token
+    created_at: datetime
+
+    def as_json(self) -> dict:
+        """JSON-ready values."""
+        return {"email": self.email, "role": self.role, "disabled": self.disabled, "token": self.token,
+                "created_at": self.created_at.isoformat()}
+
+
+def list_users(engine: Engine) -> list[UserInfo]:
+    """Every user, by email."""
     with Session(engine) as session:
-        users = session.exec(select(User).order_by(User.email)).all()
-        return [{"email": u.email, "role": u.role, "disabled": u.disabled, "token": bool(u.api_token_hash),
-                 "created_at": u.created_at} for u in users]
+        rows = session.exec(select(User).order_by(User.email)).all()
+        return [UserInfo(email=u.email, role=u.role, disabled=u.disabled, token=bool(u.api_token_hash),
+                         created_at=u.created_at) for u in rows]
 
 
 def _token_hash(token: str) -> str:

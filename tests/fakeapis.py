@@ -46,6 +46,7 @@ class FakeApi:
     """Posts, deletes and edits shared by every platform's fake."""
 
     kind = ""
+    auth_paths: tuple[str, ...] = ()  # logins: a fault that spoils data pages leaves them alone
 
     def __init__(self, posts: list[Post] | None = None):
         self.all_posts = posts if posts is not None else load_posts()
@@ -69,6 +70,10 @@ class FakeApi:
 
     def rate_limit_headers(self) -> dict[str, str]:
         return {}
+
+    def exempt(self, req: Request, fault: str) -> bool:
+        """Whether a fault leaves this request alone (a login is not a page of data)."""
+        return req.path in self.auth_paths and fault in ("empty", "malformed")
 
     def unauthorized_body(self):
         return {"error": "unauthorized"}
@@ -246,7 +251,7 @@ class MastodonApi(FakeApi):
         return Reply(404, {"error": "Record not found"})
 
     def rate_limit_headers(self) -> dict[str, str]:
-        reset = datetime.now(timezone.utc) + timedelta(seconds=1)
+        reset = datetime.now(timezone.utc) + timedelta(seconds=2)
         return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.isoformat()}
 
     def unauthorized_body(self):
@@ -269,6 +274,7 @@ def _jwt(claims: dict) -> str:
 
 class BlueskyApi(FakeApi):
     kind = "bluesky"
+    auth_paths = ("/xrpc/com.atproto.server.createSession",)
     page_size = 100
 
     def post(self, p: Post) -> dict:
@@ -380,7 +386,7 @@ class XApi(FakeApi):
 
     def rate_limit_headers(self) -> dict[str, str]:
         return {"x-rate-limit-limit": "450", "x-rate-limit-remaining": "0",
-                "x-rate-limit-reset": str(int(time.time()) + 1)}
+                "x-rate-limit-reset": str(int(time.time()) + 2)}
 
     def unauthorized_body(self):
         return {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
@@ -404,6 +410,7 @@ class RedditApi(FakeApi):
     """Even posts are submissions in r/acme; odd ones are comments on the submission before them."""
 
     kind = "reddit"
+    auth_paths = ("/api/v1/access_token",)
 
     def thing(self, p: Post) -> dict:
         rid = b36(100000 + p.seq)

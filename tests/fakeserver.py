@@ -82,6 +82,8 @@ class FakeServer:
         self.stop()
 
     def stop(self) -> None:
+        if self.release.is_set():
+            return
         self.release.set()
         self._httpd.shutdown()
         self._httpd.server_close()
@@ -95,11 +97,12 @@ class FakeServer:
         req = Request(method, parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
                       {k.lower(): v for k, v in handler.headers.items()}, handler.rfile.read(length))
         self.requests.append(req)
-        if self.fault == "hang":
+        if self.fault == "hang" and not self.api.exempt(req, self.fault):
             self.release.wait(60)
             handler.close_connection = True
             return
-        reply = self._fault_reply() if self.fault else self.api.handle(req)
+        faulty = self.fault and not self.api.exempt(req, self.fault)
+        reply = self._fault_reply() if faulty else self.api.handle(req)
         body = reply.payload()
         handler.send_response(reply.status)
         handler.send_header("Content-Type", reply.content_type)

@@ -261,3 +261,13 @@ def test_outcome_not_recovered_and_silent(engine):
     outcomes = {v.customer_id: alerts.get_alert(engine, v.id).outcome for v in alerts.list_alerts(engine, status="all")}
     assert outcomes["C1"]["recovered"] is False and outcomes["C1"]["negative_after"] == 1
     assert outcomes["C2"]["recovered"] is None and outcomes["C2"]["mentions_after"] == 0
+
+
+def test_evidence_leads_with_the_mention_that_carries_the_rules_cue(engine):
+    with engine.begin() as conn:
+        author = _churner(conn)
+        churn = add_mention(conn, author, NOW - timedelta(hours=6), cues=["churn_intent"], text="switching to Globex")
+        newer = add_mention(conn, author, NOW - timedelta(hours=1), cues=["outage"], text="down again")
+    run_rules(engine, CONFIG, ruleset=CHURN_ONLY, now=NOW)
+    [view] = alerts.list_alerts(engine)
+    assert [m.id for m in alerts.get_alert(engine, view.id).mentions] == [churn, newer]

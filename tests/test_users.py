@@ -35,7 +35,7 @@ def test_bad_users_are_refused_with_a_reason(engine):
         users.add_user(engine, "bo@example.com", "root", PW)
     with pytest.raises(users.UserError, match="not an email"):
         users.add_user(engine, "bo example.com", "admin", PW)
-    assert [u["email"] for u in users.list_users(engine)] == ["ana@example.com"]
+    assert [u.email for u in users.list_users(engine)] == ["ana@example.com"]
 
 
 def test_disabled_user_cannot_log_in_or_use_a_token(engine):

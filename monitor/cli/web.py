@@ -111,9 +111,9 @@ def cmd_token(args) -> int:
 def cmd_list(args) -> int:
     rows = users.list_users(store_of(config_of(args)))
     if args.format == "json":
-        print_json(rows)
+        print_json([u.as_json() for u in rows])
         return 0
     for u in rows:
-        flags = ", ".join(f for f, on in (("disabled", u["disabled"]), ("api token", u["token"])) if on)
-        print(f"{u['email']:<40} {u['role']:<8} {flags}")
+        flags = ", ".join(f for f, on in (("disabled", u.disabled), ("api token", u.token)) if on)
+        print(f"{u.email:<40} {u.role:<8} {flags}")
     return 0

@@ -43,7 +43,7 @@ def queue(request: Request) -> Response:
         raise HTTPException(400, str(exc)) from None
     with engine.connect() as conn:
         rules = views.alert_rules(conn)
-    assignees = sorted({u["email"] for u in users.list_users(engine) if u["role"] in users.ACTING_ROLES}
+    assignees = sorted({u.email for u in users.list_users(engine) if u.role in users.ACTING_ROLES and not u.disabled}
                        | {a.assignee for a in found if a.assignee})
     context = {"alerts": found[:QUEUE_LIMIT], "truncated": len(found) > QUEUE_LIMIT, "now": utcnow(),
                "filters": {k: request.query_params.get(k, "") for k in ("status", "rule", "severity", "assignee")},
