@@ -72,7 +72,7 @@ def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: i
     out["mentions"] = summary.imported
     pipeline.import_roster(engine, write_roster(folder, engine, customers))
     now = newest + timedelta(hours=1)
-    out["full"], full = timed(pipeline.evaluate, engine, config, now - timedelta(hours=2), rules=False)
+    out["full"], full = timed(pipeline.evaluate, engine, config, now, rules=False)
     out["subjects"] = full.arcs.updated
     out["import_new"], _ = timed(pipeline.import_files, engine, config, [late], progress=False)
     out["incremental"], inc = timed(pipeline.evaluate, engine, config, now, rules=False)

@@ -31,7 +31,7 @@ class QueryClock:
         self.rd, self.spent, self.saved = rd, defaultdict(float), {}
 
     def __enter__(self):
-        for name in ("daily_by_platform", "extreme_mentions", "cue_counts", "share_of_voice", "subject_periods",
+        for name in ("daily_by_platform", "extreme_mentions", "cue_counts", "subject_periods",
                      "subject_days", "subject_names", "declining_arcs", "count_declining", "alerts_touching",
                      "source_problems", "unrostered_are_customers"):
             original = getattr(self.rd, name)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 QUICK = {"bench_import": ["--mentions", "50000"], "bench_evaluate": ["--mentions", "200000"],
-         "bench_report": ["--mentions", "200000"]}
+         "bench_report": ["--mentions", "200000"], "bench_rules": ["--mentions", "200000"]}
 
 
 def main() -> int:

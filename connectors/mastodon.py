@@ -41,8 +41,10 @@ class MastodonConnector:
                           else "this instance may need access_token_env (search needs a token)")
         self.host = urlsplit(self.base_url).netloc
         self.http = http
+        # A stated version skips Mastodon.py's version probe, which recurses without end when /api/v1/instance
+        # fails; every endpoint used here exists since Mastodon 2.6.
         self._api = Mastodon(api_base_url=self.base_url, access_token=token, request_timeout=http.timeout,
-                             ratelimit_method="throw", version_check_mode="none",
+                             ratelimit_method="throw", version_check_mode="created", mastodon_version="4.0.0",
                              session=requests_session(http), user_agent=http.user_agent)
 
     def fetch(self, cursor: dict | None) -> Iterator[Page]:
@@ -99,8 +101,13 @@ class MastodonConnector:
             wait = max(0.0, reset - time.time()) if reset else None
             raise TransientError(f"rate limited by {self.host} ({what})", retry_after=wait) from None
         except mastodon_errors.MastodonNetworkError as exc:
-            kind = "timed out" if "timed out" in str(exc).lower() or "timeout" in str(exc).lower() else "failed"
-            raise TransientError(f"request to {self.host} {kind} ({what}): {str(exc)[:200]}") from None
+            text = str(exc).lower()
+            if "timed out" in text or "timeout" in text:
+                raise TransientError(f"timed out after {self.http.timeout:g}s waiting for {self.host} ({what})") \
+                    from None
+            if "refused" in text:
+                raise TransientError(f"connection refused by {self.host} ({what})") from None
+            raise TransientError(f"network error talking to {self.host} ({what}): {str(exc)[:300]}") from None
         except mastodon_errors.MastodonServerError as exc:
             raise TransientError(f"server error (HTTP {_status(exc)}) from {self.host} ({what})") from None
         except mastodon_errors.MastodonUnauthorizedError as exc:

@@ -160,15 +160,18 @@ class RedditConnector:
             raise TransientError(f"Reddit server error (HTTP {exc.response.status_code}) during {what}") from None
         except (prawcore.OAuthException, prawcore.Forbidden, prawcore.InvalidToken) as exc:
             raise TerminalError(f"credentials rejected by Reddit during {what}; {self.auth_hint}: {exc}") from None
+        except prawcore.BadJSON as exc:
+            raise TerminalError(f"malformed JSON from Reddit during {what}: {exc}") from None
         except prawcore.ResponseException as exc:
             status = exc.response.status_code
+            if status == 429:  # the token endpoint answers 429 as a plain ResponseException
+                raise TransientError(f"rate limited by Reddit ({what})",
+                                     retry_after=retry_after_seconds(exc.response.headers)) from None
             if status == 401:
                 raise TerminalError(f"credentials rejected (HTTP 401) by Reddit; {self.auth_hint}") from None
             if status >= 500:
                 raise TransientError(f"Reddit server error (HTTP {status}) during {what}") from None
             raise TerminalError(f"Reddit refused {what} (HTTP {status})") from None
-        except prawcore.BadJSON as exc:
-            raise TerminalError(f"malformed JSON from Reddit during {what}: {exc}") from None
         except prawcore.RequestException as exc:
             original = exc.original_exception
             text = str(original).lower()

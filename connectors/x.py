@@ -7,6 +7,7 @@ looks up the ids it fetched most recently and reports those X no longer returns 
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import time
 from datetime import datetime, timezone
@@ -25,6 +26,9 @@ _API = "https://api.twitter.com"
 _TWEET_FIELDS = ["author_id", "created_at", "conversation_id", "lang", "referenced_tweets", "in_reply_to_user_id"]
 _USER_FIELDS = ["username", "name"]
 _TWEPOCH_MS = 1288834974657  # X snowflake ids carry their creation time in milliseconds since this
+
+# tweepy logs every request's headers, bearer token included, at DEBUG: never let `-v` print a secret.
+logging.getLogger("tweepy.client").setLevel(max(logging.INFO, logging.getLogger("tweepy.client").level))
 
 
 class XConnector:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import Engine
 
+from monitor.alerts import write_lock
 from monitor.models import Alert, AlertEvent, Author, AuthorLink, Mention
 
 WINDOW_DAYS = 30
@@ -66,6 +67,7 @@ def update_outcomes(engine: Engine, now: datetime) -> int:
     a, e = Alert.__table__, AlertEvent.__table__
     changed = 0
     with engine.begin() as conn:
+        write_lock(conn)
         rows = conn.execute(select(a).where(a.c.status == "resolved", a.c.resolved_at >= now - timedelta(days=60),
                                             a.c.resolved_at <= now, a.c.subject != "brand")
                             .order_by(a.c.id)).all()

@@ -67,6 +67,19 @@ def customer_daily(conn: Connection, where: Any):
             .group_by(link.c.customer_id, day))
 
 
+def new_totals(conn: Connection, where: Any) -> dict[str, tuple[int, Any, Any]]:
+    """Per author and customer subject: (count, first, last) of the live mentions matching `where`."""
+    m, a, link = Mention.__table__, Author.__table__, AuthorLink.__table__
+    sums = [func.count(), func.min(m.c.created_at), func.max(m.c.created_at)]
+    authors = (select(literal_column("'a:'") + cast(m.c.author_id, String), *sums)
+               .where(m.c.deleted.is_(False), where).group_by(m.c.author_id))
+    joined = m.join(a, a.c.id == m.c.author_id).join(
+        link, and_(link.c.platform == a.c.platform, link.c.handle_norm == a.c.handle_norm, link.c.active.is_(True)))
+    customers = (select(literal_column("'c:'") + link.c.customer_id, *sums).select_from(joined)
+                 .where(m.c.deleted.is_(False), where).group_by(link.c.customer_id))
+    return {r[0]: (r[1], r[2], r[3]) for query in (authors, customers) for r in conn.execute(query)}
+
+
 def add_daily(conn: Connection, query, *, returning: bool) -> set[str]:
     """Add the query's rows into ArcDaily (summing into existing days); return the subjects touched."""
     d = ArcDaily.__table__

@@ -68,6 +68,8 @@ CUES: tuple[Cue, ...] = (
         P("now already without", rf"\b(?:for|over|after) (?:over |almost |nearly |more than )?{_COUNT} {_SPAN} "
                                  r"(?:now|already|without)\b"),
         P("long", r"\bhow long (?:do|does|will|until|before|should|is|are|has|have)\b"),
+        P("hours days weeks months ages", r"\b(?:for|been|like this for|over|in) (?:hours|days|weeks|months|ages)\b"
+                                          r"(?! (?:ago|before|after|in advance|ahead))"),
         P("dealing putting fighting struggling chasing trying calling emailing messaging",
           rf"\b(?:dealing with|putting up with|fighting|struggling|chasing|trying|calling|emailing|messaging)\b"
           rf"[^.!?]{{0,40}}\bfor (?:over |almost |nearly |more than |the (?:last|past) )?{_COUNT} {_SPAN}\b"),
@@ -94,9 +96,10 @@ CUES: tuple[Cue, ...] = (
                      r"request|request|ticket|case|complaint|claim)\b"),
         P("happen happens always keeps", r"\bhappens? (?:way |far )?too (?:often|much)\b|\b(?:this|it) (?:always|"
                                          r"keeps) happen\w*\b|\bhappens all the time\b"),
-        P("already ve ive weve have", r"\b(?:already|i'?ve|i have|we'?ve|we have) (?:already )?(?:called|contacted|emailed|"
-                             r"messaged|dm'?e?d|tweeted|submitted|reported|complained|done (?:that|this|so)|did "
-                             r"(?:that|this|so)|tried (?:that|this|everything))\b"),
+        P("already ve ive weve have",
+          r"\b(?:already|i'?ve|i have|we'?ve|we have) (?:already )?(?:called|contacted|emailed|messaged|dm'?e?d|"
+          r"tweeted|submitted|reported|complained|done (?:that|this|so)|did (?:that|this|so)|tried (?:that|this|"
+          r"everything))\b"),
         P("again", r"\b(?:call|contact|email|message|ask|write|explain|apply|reinstall|start) (?:you |it |this )?"
                    r"(?:all )?over again\b"),
         P("still", rf"\bstill (?:{_NT}|no|nothing|waiting|getting|having|broken|down|says|shows|the same|happening|"
@@ -131,7 +134,7 @@ CUES: tuple[Cue, ...] = (
     )),
     Cue("outage", 0.4, (
         P(_NEG_WORDS, rf"\b{_NEG} (?:even |seem to |always |ever )?{_ACTION}\b"),
-        P("work", r"\b(?:don'?t|do not|never) (?:even )?work\b"),
+        P("work works", r"\b(?:don'?t|do not|never) (?:even )?works?\b"),
         P("working loading connecting responding opening syncing printing sending downloading updating charging "
           "playing showing receiving accepting functioning allowing letting",
           r"(?:\bnot|n't|\b(?:is|are|was|were|do|does|did|ca|wo|has|have)nt|\bstopped|\bstops|\bno longer) "
@@ -141,10 +144,13 @@ CUES: tuple[Cue, ...] = (
           r"\b(?:non-?function\w*|dysfunctional|unusable|inoperable|unavailable|(?:gets|getting|got) worse|"
           r"used to (?:work|last|be (?:good|great|fine|fast|better)))\b"),
         P("back", r"\b(?:service|internet|power|wi-?fi|connection|signal|cable|tv) back\b"),
+        # Offline as a state the service fell into, not a feature ("play music offline").
+        P("offline", r"\b(?:is|are|was|were|went|gone|goes|going|been|still|keeps? going|knocked|being|stays?|"
+                     r"stayed) offline\b|\boffline (?:again|for|since|all day)\b"),
         P("crashes crashed crashing freezes froze glitch* bug buggy bugfest lags lagging laggy outage outages "
-          "offline disconnect* malfunction* unresponsive loss dropped screen blank error errors",
+          "disconnect* malfunction* unresponsive loss dropped screen blank error errors",
           r"\b(?:crash(?:es|ed|ing)|freezes|froze|glitch\w*|bug|buggy|bugfest|bug-ridden|lags|lagging|laggy|outages?|"
-          r"offline|disconnect\w*|malfunction\w*|unresponsive|packet loss|dropped calls?|black screen|blank (?:page|"
+          r"disconnect\w*|malfunction\w*|unresponsive|packet loss|dropped calls?|black screen|blank (?:page|"
           r"screen|recordings?)|error (?:code|message)|(?:an?|the|this|that|get(?:ting)?|got|keep getting) "
           r"errors?)\b"),
         P("issue issues", r"\b(?:an?|the|this|that|these|same|my|our|having|have|had|has|experiencing|any|technical|"
@@ -164,10 +170,16 @@ CUES: tuple[Cue, ...] = (
         P("trouble problem problems difficulty difficulties issues",
           r"\bhaving (?:trouble|problems?|issues|difficult(?:y|ies))\b|\b(?:trouble|problems?|difficult(?:y|ies)) "
           r"(?:with|buying|logging|getting|connecting|accessing|using|paying|ordering|signing|downloading)\b"),
-        P("blank crapped conked bricked", r"\b(?:comes out|came out|shows|showing|goes|went|is|turns) blank\b|"
-                                          r"\b(?:crapped|conked) out\b|\bbricked\b"),
+        P("until till til", r"\bnever (?:had|seen|experienced) (?:a |an |any |such )?(?:\w+ )?(?:problems?|issues?|"
+                            r"trouble)\b[^.!?]{0,30}\b(?:until|till|til)\b"),
+        P("blank black crapped conked bricked", r"\b(?:comes out|came out|shows|showing|goes|went|is|turns) blank\b|"
+                                                r"\b(?:goes|going|went|turns|turned) black\b|"
+                                                r"\b(?:crapped|conked) out\b|\bbricked\b"),
         P("everytime time whenever anytime", r"\b(?:every ?time|whenever|any ?time|each time) (?:i|we) (?:try|tried|"
                                              r"go|open|click|log|sign|attempt|use|want|put|enter|select)\b"),
+        P("anymore more", r"(?:\b(?:not|no|never|cannot)|n't)\b[^.!?]{0,40}\bany ?more\b"),
+        P("there", r"\b(?:is|are|was|were)(?:n'?t| not) (?:even )?there\b(?! (?:for|yet|any|a |an |to))"),
+        P("gone", r"\b(?:it'?s|is|are|was|were|has|have|now) (?:just |all |now |completely )?gone\b"),
         P("missing disappeared vanished gone", r"\b(?:my|our|the|your|all) (?:\w+ ){1,2}(?:is|are|was|were|has|"
                                                r"have|has been|have been|went|has gone) (?:missing|disappeared|"
                                                r"vanished|gone)\b|\b(?:has|have|just|suddenly) disappeared\b"),
@@ -298,6 +310,8 @@ CUES: tuple[Cue, ...] = (
         P("care", r"\b(?:you|they|y'?all|u|nobody|no one) (?:clearly |obviously |just |really |even )?(?:don'?t|"
                   r"do not|doesn'?t|does not|couldn'?t|could not) care\b"),
         P("how", r"\bhow (?:is|are|was|were) (?:this|these|that|those)\b"),
+        P("treat", r"\b(?:is (?:this|that) |this is |that'?s |is )?how you treat\b"),
+
         P("point possible acceptable okay ok fair legal", r"\b(?:what'?s|whats|what is) the point\b|\bhow (?:is|was) "
                                                           r"(?:it|this|that) (?:possible|acceptable|okay|ok|fair|"
                                                           r"legal)\b"),
@@ -309,6 +323,8 @@ CUES: tuple[Cue, ...] = (
         P("come up going where wheres why anyone",
           r"\b(?:how come|what'?s (?:up|going on) with|what is going on|where(?:'s| is| are| did) (?:my|our)|"
           r"any reason why|is anyone else|anyone else (?:having|getting|experiencing))\b"),
+        P("wrong happening happened going", r"\bwhat(?:'s| is|s) (?:wrong|happening|going on) (?:with|to)\b|"
+                                      r"\bwhat happened to (?:my|our|the)\b"),
         P("why", r"\bwhy (?:is|isn'?t|are|aren'?t|does|doesn'?t|did|didn'?t|can'?t|won'?t|has|hasn'?t|have|"
                  r"haven'?t|wouldn'?t|am i|my|our|the|this|u)\b"),
         P("else", r"\bis (?:anyone|anybody) else (?:having|getting|experiencing|seeing)\b"),
@@ -338,6 +354,23 @@ CUES: tuple[Cue, ...] = (
           r"bumped)\b"),
         P("cancelled canceled show noshow", r"\b(?:they|you|u|y'?all|\w+ has|\w+ have) (?:just )?cancell?ed "
                                             r"(?:my|our)\b|\bno-?show\b"),
+    )),
+    Cue("accusation", 0.4, (
+        # The brand did something to the author: "you lost my bag", "you guys cancelled my order".
+        P("you u y yall your", r"\b(?:you|u|y'?all|you guys|you people|your (?:team|staff|agents?|reps?|driver|"
+                               r"company|system|app|site|website|store|courier))\s+(?:just |have |had |has |then |"
+                               r"also |literally |clearly |obviously |basically |completely |never )?(?:lost|cancell?ed|"
+                               r"charged|overcharged|gave (?:my|our|away)|took (?:my|our|away)|deleted|removed|broke|"
+                               r"ruined|messed|screwed|ignored|closed|blocked|banned|suspended|deactivated|refused|"
+                               r"denied|failed|forgot|kicked|hung up|stole|lied|sent (?:me |us )?(?:the )?wrong|"
+                               r"ripped|wasted|keep (?:sending|charging|cancell?ing|ignoring|changing))\b"),
+    )),
+    Cue("demand", 0.35, (
+        # An imperative that something be repaired: "please fix the battery issues", "get your act together".
+        P("fix sort act something", r"(?:^|[.!?] |\b(?:please|pls|plz|just|can you|could you|can y'?all|"
+                                    r"you need to|need you to|when will you|so) )(?:\w+ )?fix (?:it|this|that|the|"
+                                    r"your|my|our|these|those)\b|\bget your act together\b|\bsort (?:it|this|"
+                                    r"yourselves) out\b|\bdo something\b"),
     )),
     Cue("buying_intent", 0.0, (
         P("recommendation recommendations suggestion suggestions recs",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
@@ -34,7 +34,15 @@ class SubjectFacts:
     facts: dict[str, Any]
     evidence: tuple[tuple[int, tuple[str, ...]], ...]  # (mention id, its cues): triggering mentions with cues
     # or negative first, then the other recent negatives; newest first within each
-    arc: dict[str, Any] | None
+    state: Any = field(default=None, repr=False)  # the ArcState columns, turned into `arc` only on a match
+    brand_arc: dict[str, Any] | None = None
+
+    @property
+    def arc(self) -> dict[str, Any] | None:
+        """The arc snapshot an alert keeps (JSON-ready), or None when the subject has no arc yet."""
+        if self.state is None:
+            return self.brand_arc
+        return {k: _jsonable(getattr(self.state, k)) for k in ARC_FIELDS}
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterable[list]:
@@ -175,7 +183,8 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params, trigg
     by_customer = _authors_by_customer(conn, cids) if cids else {}
     author_ids = sorted(set(aids) | {a for ids in by_customer.values() for a in ids})
     authors = {r.id: r for r in conn.execute(select(au).where(au.c.id.in_(author_ids)))} if author_ids else {}
-    states = {r.subject: r for r in conn.execute(select(arc).where(arc.c.subject.in_(chunk)))}
+    columns = [arc.c[k] for k in {"subject", *ARC_FIELDS, "mentions_30d", "negative_days_30d"} if k in arc.c]
+    states = {r.subject: r for r in conn.execute(select(*columns).where(arc.c.subject.in_(chunk)))}
     recent: dict[int, list] = {}
     if author_ids:
         rows = conn.execute(select(m.c.id, m.c.author_id, m.c.created_at, m.c.platform, m.c.score, m.c.label,
@@ -203,11 +212,9 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params, trigg
                  "author": author.handle if author else "",
                  "last_mention_days_ago": float((now - newest.created_at).days) if newest else 0.0,
                  **_arc_facts(states.get(subject), mentions, now), **_trigger_facts(triggering, newest), **params}
-        state = states.get(subject)
-        snapshot = {k: _jsonable(getattr(state, k)) for k in ARC_FIELDS} if state is not None else None
         yield SubjectFacts(subject=subject, customer_id=facts["customer_id"],
                            author_id=author.id if author else None, facts=facts,
-                           evidence=_evidence(triggering, mentions), arc=snapshot)
+                           evidence=_evidence(triggering, mentions), state=states.get(subject))
 
 
 def daily_series(conn: Connection, subject: str, now: datetime, days: int = 90) -> list[list[Any]]:
@@ -238,4 +245,4 @@ def brand_facts(conn: Connection, now: datetime, params: dict[str, Any]) -> Subj
     facts = {"subject": "brand", "volume_24h": current, "volume_mean_14d": round(mean, 3),
              "volume_std_14d": round(std, 3), "volume_z": round(z, 3), **params}
     return SubjectFacts(subject="brand", customer_id=None, author_id=None, facts=facts,
-                        evidence=tuple(ids), arc={"daily_counts_15d": counts[::-1]})
+                        evidence=tuple(ids), brand_arc={"daily_counts_15d": counts[::-1]})

@@ -129,8 +129,18 @@ def _event(conn: Connection, alert_id: int, at: datetime, actor: str, kind: str,
                                                      detail=detail or {}))
 
 
+def write_lock(conn: Connection) -> None:
+    """On SQLite, take the write lock now (waiting for another writer) so reads that follow are current.
+
+    Reading first and writing later fails outright there if another writer committed in between."""
+    if conn.dialect.name == "sqlite":
+        a = Alert.__table__
+        conn.execute(update(a).where(a.c.id == -1).values(id=a.c.id))
+
+
 def _locked(conn: Connection, alert_id: int):
     a = Alert.__table__
+    write_lock(conn)
     row = conn.execute(select(a).where(a.c.id == int(alert_id)).with_for_update()).first()
     if row is None:
         raise AlertNotFound(f"no alert #{alert_id}")
@@ -227,6 +237,7 @@ def reopen_due_snoozes(engine: Engine, now: datetime | None = None) -> list[int]
     a = Alert.__table__
     reopened: list[int] = []
     with engine.begin() as conn:
+        write_lock(conn)
         due = conn.execute(select(a.c.id, a.c.snoozed_until).where(a.c.status == "snoozed",
                                                                   a.c.snoozed_until <= at)
                            .order_by(a.c.id).with_for_update()).all()

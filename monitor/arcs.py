@@ -7,9 +7,12 @@ Days after `today` are ignored, so an arc "as of" a past date is the arc that wa
 Trend, in short (see `classify`): an arc is `declining` only when the fall is both large enough and
 statistically clear (Theil-Sen slope at or below `decline_slope` with a significant Mann-Kendall test and a
 30-day mean below the prior mean; or a recent significant step down; or a clear slide within the last 30
-days) and the last 30 days are not clearly rising again. One harsh post among many good ones moves
-neither a median of slopes nor a rank test, so it is not a decline; a decline that has since recovered is
-rising now, so it is `improving` (or `stable`), never `declining`.
+days; or, for people who post too rarely for any test, a sustained turn negative: a falling slope, a
+30-day mean that is negative and at least `min_shift` below the prior mean with t >= 2, and negative
+posts on two or more days) and the last 30 days are not clearly rising again. One harsh post among many good ones moves
+neither a median of slopes nor a rank test nor the 30-day mean, and is one day, so it is not a decline; a
+decline that has since recovered is rising now, or its 30-day mean is back up, so it is `improving` (or
+`stable`), never `declining`.
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ class ArcParams:
     cp_min_days: int = 4  # active days each side of a change point
     cp_recent_days: int = 60  # a step counts for the trend while it is this recent
     std_floor: float = 0.1  # spread assumed at least, so clean constructed data cannot give infinite t
+    negative_mean: float = 0.05  # a 30-day mean at or below minus this is negative (VADER's label bound)
+    drop_t: float = 2.0  # t a sustained turn negative must reach (prior days against the last 30)
 
     @property
     def lookback_days(self) -> int:
@@ -71,25 +76,92 @@ class ArcFigures:
     active_days: int  # in the trend window
     change_point: date | None
     shift: float | None  # mean after the change point minus mean before
+    drop_t: float | None  # t statistic: the prior window's daily means over the last 30 days
     refresh_on: date | None  # the next day this arc changes with no new mention; None if never
 
 
-def _mean(points: Sequence[ArcPoint]) -> float | None:
-    count = sum(p.count for p in points)
-    return sum(p.total for p in points) / count if count else None
+@dataclass(frozen=True)
+class Series:
+    """A subject's days as parallel lists sorted by day: ordinals, score sums, counts, negatives."""
+
+    ords: list[int]
+    totals: list[float]
+    counts: list[int]
+    negatives: list[int]
+
+    @classmethod
+    def of(cls, points: Sequence[ArcPoint]) -> Series:
+        """The series of these points (any order; days without mentions dropped)."""
+        by_day: dict[int, list] = {}
+        for p in points:
+            if p.count > 0:
+                cell = by_day.setdefault(p.day.toordinal(), [0.0, 0, 0])
+                cell[0] += p.total
+                cell[1] += p.count
+                cell[2] += p.negatives
+        days = sorted(by_day)
+        return cls(days, [by_day[d][0] for d in days], [by_day[d][1] for d in days], [by_day[d][2] for d in days])
+
+    def span(self, today: int, days: int, end_days_ago: int = 0) -> tuple[int, int]:
+        """Index range of the `days` days ending `end_days_ago` days before today (inclusive)."""
+        last = today - end_days_ago
+        return bisect_left(self.ords, last - days + 1), bisect_right(self.ords, last)
+
+    def means(self, i: int, j: int) -> list[float]:
+        """Daily mean scores of the days in index range [i, j)."""
+        return [t / c for t, c in zip(self.totals[i:j], self.counts[i:j])]
+
+
+def _mean_of(s: Series, i: int, j: int) -> float | None:
+    count = sum(s.counts[i:j])
+    return sum(s.totals[i:j]) / count if count else None
+
+
+def _ewma(xs: Sequence[int], totals: Sequence[float], counts: Sequence[int], half_life: float) -> float | None:
+    if not xs:
+        return None
+    newest, num, den = max(xs), 0.0, 0.0
+    for x, t, c in zip(xs, totals, counts):
+        weight = 0.5 ** ((newest - x) / half_life)
+        num += weight * t
+        den += weight * c
+    return num / den if den else None
+
+
+def _trend(xs: Sequence[int], ys: Sequence[float], counts: Sequence[int]) -> tuple[float | None, float | None]:
+    """(Theil-Sen slope, Mann-Kendall z) of daily means at strictly increasing days, from one pass over pairs."""
+    n = len(xs)
+    if n < 2:
+        return None, None
+    ws = [math.sqrt(c) for c in counts]
+    pairs: list[tuple[float, float]] = []
+    append, total = pairs.append, 0.0
+    for i in range(n - 1):
+        xi, yi, wi = xs[i], ys[i], ws[i]
+        for j in range(i + 1, n):
+            gap = xs[j] - xi
+            weight = wi * ws[j] * gap
+            total += weight
+            append(((ys[j] - yi) / gap, weight))
+    pairs.sort()
+    half, acc, slope = total / 2, 0.0, pairs[-1][0]
+    for value, weight in pairs:
+        acc += weight
+        if acc >= half:
+            slope = value
+            break
+    if n < 4:
+        return slope, None
+    # Mann-Kendall's S counts rising pairs minus falling ones: the signs of these very slopes
+    s = (len(pairs) - bisect_right(pairs, (0.0, math.inf))) - bisect_left(pairs, (0.0, -math.inf))
+    sd = math.sqrt(n * (n - 1) * (2 * n + 5) / 18)
+    return slope, (s - 1) / sd if s > 0 else (s + 1) / sd if s < 0 else 0.0
 
 
 def ewma_level(points: Sequence[ArcPoint], half_life_days: float) -> float | None:
     """Mean score with each mention weighted 2^(-age/half-life), age in days from the newest day."""
-    if not points:
-        return None
-    newest = max(p.day for p in points).toordinal()
-    num = den = 0.0
-    for p in points:
-        weight = 0.5 ** ((newest - p.day.toordinal()) / half_life_days)
-        num += weight * p.total
-        den += weight * p.count
-    return num / den if den else None
+    s = Series.of(points)
+    return _ewma(s.ords, s.totals, s.counts, half_life_days)
 
 
 def theil_sen(points: Sequence[ArcPoint]) -> float | None:
@@ -97,48 +169,20 @@ def theil_sen(points: Sequence[ArcPoint]) -> float | None:
 
     A pair weighs sqrt(n_i * n_j) * gap: days with more mentions count more (with diminishing
     returns, so one flood day cannot dominate) and slopes over one-day gaps, the noisiest, count least."""
-    xs = [p.day.toordinal() for p in points]
-    ys = [p.mean for p in points]
-    ws = [math.sqrt(p.count) for p in points]
-    pairs = []
-    for i in range(len(xs)):
-        for j in range(i + 1, len(xs)):
-            gap = xs[j] - xs[i]
-            if gap > 0:
-                pairs.append(((ys[j] - ys[i]) / gap, ws[i] * ws[j] * gap))
-    if not pairs:
-        return None
-    pairs.sort()
-    half = sum(w for _, w in pairs) / 2
-    acc = 0.0
-    for slope, weight in pairs:
-        acc += weight
-        if acc >= half:
-            return slope
-    return pairs[-1][0]
+    s = Series.of(points)
+    return _trend(s.ords, s.means(0, len(s.ords)), s.counts)[0]
 
 
 def mann_kendall_z(points: Sequence[ArcPoint]) -> float | None:
-    """Mann-Kendall z of the daily means (positive: rising); None with fewer than 4 days."""
-    n = len(points)
-    if n < 4:
-        return None
-    ys = [p.mean for p in points]
-    s = 0
-    for i in range(n):
-        yi = ys[i]
-        for j in range(i + 1, n):
-            s += (ys[j] > yi) - (ys[j] < yi)
-    sd = math.sqrt(n * (n - 1) * (2 * n + 5) / 18)
-    return (s - 1) / sd if s > 0 else (s + 1) / sd if s < 0 else 0.0
+    """Mann-Kendall z of the daily means in day order (positive: rising); None with fewer than 4 days."""
+    s = Series.of(points)
+    return _trend(s.ords, s.means(0, len(s.ords)), s.counts)[1]
 
 
-def change_point(points: Sequence[ArcPoint], params: ArcParams) -> tuple[date, float] | None:
-    """The split of daily means with the largest significant t statistic: (first day after it, shift)."""
-    n, k = len(points), params.cp_min_days
+def _change_point(ys: Sequence[float], params: ArcParams) -> tuple[int, float] | None:
+    n, k = len(ys), params.cp_min_days
     if n < 2 * k:
         return None
-    ys = [p.mean for p in points]
     prefix, prefix_sq = [0.0], [0.0]
     for y in ys:
         prefix.append(prefix[-1] + y)
@@ -156,11 +200,17 @@ def change_point(points: Sequence[ArcPoint], params: ArcParams) -> tuple[date, f
             best = (t, split, shift)
     if best is None:
         return None
-    split = best[1]
     # confirm with medians, so a segment made by one outlier day is not a change of level
-    if abs(_median(ys[split:]) - _median(ys[:split])) < params.min_shift:
+    if abs(_median(ys[best[1]:]) - _median(ys[:best[1]])) < params.min_shift:
         return None
-    return points[split].day, best[2]
+    return best[1], best[2]
+
+
+def change_point(points: Sequence[ArcPoint], params: ArcParams) -> tuple[date, float] | None:
+    """The split of daily means with the largest significant t statistic: (first day after it, shift)."""
+    s = Series.of(points)
+    found = _change_point(s.means(0, len(s.ords)), params)
+    return (date.fromordinal(s.ords[found[0]]), found[1]) if found else None
 
 
 def _median(values: Sequence[float]) -> float:
@@ -169,65 +219,64 @@ def _median(values: Sequence[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-class _Days:
-    """Points sorted by day with their ordinals, so each window is two binary searches."""
-
-    def __init__(self, points: Sequence[ArcPoint], today: date):
-        pts = [p for p in points if p.count > 0]
-        if any(pts[i].day > pts[i + 1].day for i in range(len(pts) - 1)):
-            pts.sort(key=lambda p: p.day)
-        self.points, self.ords, self.today = pts, [p.day.toordinal() for p in pts], today.toordinal()
-
-    def window(self, days: int, end_days_ago: int = 0) -> list[ArcPoint]:
-        """Points in the `days` days ending `end_days_ago` days before today (inclusive)."""
-        last = self.today - end_days_ago
-        return self.points[bisect_left(self.ords, last - days + 1):bisect_right(self.ords, last)]
-
-    def refresh(self, offsets: Iterable[int]) -> int | None:
-        """The next ordinal after today on which a window of one of these lengths loses a day, or a day arrives."""
-        ords, today = self.ords, self.today
-        after = bisect_right(ords, today)
-        candidates = [ords[after]] if after < len(ords) else []
-        for offset in offsets:
-            first = bisect_right(ords, today - offset)  # the oldest day still inside that window
-            if first < after:
-                candidates.append(ords[first] + offset)
-        return min(candidates) if candidates else None
+def _drop_t(before: Sequence[float], after: Sequence[float], floor: float) -> float | None:
+    """Pooled two-sample t of mean(before) - mean(after); None unless both have two days or more."""
+    n1, n2 = len(before), len(after)
+    if n1 < 2 or n2 < 2:
+        return None
+    m1, m2 = sum(before) / n1, sum(after) / n2
+    ss = sum((y - m1) ** 2 for y in before) + sum((y - m2) ** 2 for y in after)
+    sd = max(math.sqrt(ss / (n1 + n2 - 2)), floor)
+    return (m1 - m2) / (sd * math.sqrt(1 / n1 + 1 / n2))
 
 
-def refresh_date(points: Sequence[ArcPoint], today: date, params: ArcParams, cp: date | None) -> date | None:
-    """The next day on which a window boundary passes one of these days (or a future-dated day arrives)."""
-    offsets = {7, params.recent_days, params.prior_start, params.trend_window_days, params.lookback_days}
-    found = _Days(points, today).refresh(offsets)
-    if cp is not None and cp.toordinal() + params.cp_recent_days > today.toordinal():
-        found = min(x for x in (found, cp.toordinal() + params.cp_recent_days) if x is not None)
-    return date.fromordinal(found) if found is not None else None
+def _refresh(ords: list[int], today: int, offsets: Iterable[int]) -> int | None:
+    """The next ordinal after today on which a window of one of these lengths loses a day, or a day arrives."""
+    after = bisect_right(ords, today)
+    candidates = [ords[after]] if after < len(ords) else []
+    for offset in offsets:
+        first = bisect_right(ords, today - offset)  # the oldest day still inside that window
+        if first < after:
+            candidates.append(ords[first] + offset)
+    return min(candidates) if candidates else None
 
 
 def compute_arc(points: Sequence[ArcPoint], *, today: date, params: ArcParams = ArcParams()) -> ArcFigures:
     """Derive the arc from daily points (any order, any span) as of `today`."""
-    days = _Days(points, today)
-    lookback = days.window(params.lookback_days)
-    trend_pts = days.window(params.trend_window_days)
-    recent = days.window(params.recent_days)
-    prior = days.window(params.prior_start - params.recent_days, params.recent_days)
-    week = days.window(7)
-    cp = change_point(trend_pts, params)
-    enough = len(trend_pts) >= params.min_days
-    recent_ok = len(recent) >= max(params.min_days, 5)
-    offsets = {7, params.recent_days, params.prior_start, params.trend_window_days, params.lookback_days}
-    refresh = days.refresh(offsets)
-    if cp is not None and cp[0].toordinal() + params.cp_recent_days > days.today:
-        refresh = min(x for x in (refresh, cp[0].toordinal() + params.cp_recent_days) if x is not None)
+    return compute_series(Series.of(points), today=today, params=params)
+
+
+def compute_series(s: Series, *, today: date, params: ArcParams = ArcParams()) -> ArcFigures:
+    """compute_arc on a Series (the bulk path: no ArcPoint per day)."""
+    t = today.toordinal()
+    look, trend, recent = (s.span(t, params.lookback_days), s.span(t, params.trend_window_days),
+                           s.span(t, params.recent_days))
+    prior = s.span(t, params.prior_start - params.recent_days, params.recent_days)
+    week = s.span(t, 7)
+    ys = s.means(*trend)
+    xs, counts = s.ords[trend[0]:trend[1]], s.counts[trend[0]:trend[1]]
+    enough = len(xs) >= params.min_days
+    cp = _change_point(ys, params) if enough else None
+    cp_day = xs[cp[0]] if cp else None
+    r_ys, r_xs = s.means(*recent), s.ords[recent[0]:recent[1]]
+    recent_ok = len(r_xs) >= max(params.min_days, 5)
+    refresh = _refresh(s.ords, t, {7, params.recent_days, params.prior_start, params.trend_window_days,
+                                   params.lookback_days})
+    if cp_day is not None and cp_day + params.cp_recent_days > t:
+        refresh = min(x for x in (refresh, cp_day + params.cp_recent_days) if x is not None)
+    negs = s.negatives
+    slope, slope_z = _trend(xs, ys, counts) if enough else (None, None)
+    recent_slope, recent_z = _trend(r_xs, r_ys, s.counts[recent[0]:recent[1]]) if recent_ok else (None, None)
     figures = dict(
-        as_of=today, level=ewma_level(lookback, params.half_life_days), mean_30d=_mean(recent),
-        mean_prior=_mean(prior), slope=theil_sen(trend_pts) if enough else None,
-        slope_z=mann_kendall_z(trend_pts) if enough else None,
-        recent_slope=theil_sen(recent) if recent_ok else None,
-        recent_z=mann_kendall_z(recent) if recent_ok else None,
-        negative_7d=sum(p.negatives for p in week), negative_30d=sum(p.negatives for p in recent),
-        negative_days_30d=sum(1 for p in recent if p.negatives), mentions_30d=sum(p.count for p in recent),
-        active_days=len(trend_pts), change_point=cp[0] if cp else None, shift=cp[1] if cp else None,
+        as_of=today, level=_ewma(s.ords[look[0]:look[1]], s.totals[look[0]:look[1]], s.counts[look[0]:look[1]],
+                                 params.half_life_days),
+        mean_30d=_mean_of(s, *recent), mean_prior=_mean_of(s, *prior),
+        slope=slope, slope_z=slope_z, recent_slope=recent_slope, recent_z=recent_z,
+        negative_7d=sum(negs[week[0]:week[1]]), negative_30d=sum(negs[recent[0]:recent[1]]),
+        negative_days_30d=sum(1 for g in negs[recent[0]:recent[1]] if g),
+        mentions_30d=sum(s.counts[recent[0]:recent[1]]), active_days=len(xs),
+        change_point=date.fromordinal(cp_day) if cp_day else None, shift=cp[1] if cp else None,
+        drop_t=_drop_t(s.means(*prior), r_ys, params.std_floor),
         refresh_on=date.fromordinal(refresh) if refresh is not None else None)
     figures["trend"] = classify(figures, today=today, params=params) if enough else "stable"
     return ArcFigures(**figures)
@@ -246,7 +295,11 @@ def classify(f: dict, *, today: date, params: ArcParams) -> str:
     falling_now = f["recent_slope"] is not None and f["recent_slope"] <= d and (f["recent_z"] or 0) <= -z
     rising_now = f["recent_slope"] is not None and f["recent_slope"] >= -d and (f["recent_z"] or 0) >= z
     fresh_slide = falling_now and means and f["mean_30d"] <= f["mean_prior"] - params.min_shift / 2
-    if (long_down or (step is not None and step < 0) or fresh_slide) and not rising_now:
+    # customers who post weekly never reach significance: a sustained turn negative must do for them
+    turned_negative = (means and f["slope"] is not None and f["slope"] <= d
+                       and f["mean_30d"] <= min(f["mean_prior"] - params.min_shift, -params.negative_mean)
+                       and f["negative_days_30d"] >= 2 and (f["drop_t"] or 0) >= params.drop_t)
+    if (long_down or (step is not None and step < 0) or fresh_slide or turned_negative) and not rising_now:
         return "declining"
     if (long_up or (step is not None and step > 0) or rising_now) and not falling_now:
         return "improving"

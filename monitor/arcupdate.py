@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterator
 
 from sqlalchemy import and_, delete, func, or_, select
@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from monitor import _arcsql as q
 from monitor.arcs import ArcParams
-from monitor.arcstate import recompute
+from monitor.arcstate import TotalsPlan, recompute
 from monitor.models import ArcDaily, ArcDirty, ArcState, KeyValue, Mention, utcnow
 
 WATERMARK_KEY = "arcs.watermark"
@@ -36,7 +36,8 @@ LOCK_KEY = "arcs.lock"
 GAP_GRACE = timedelta(minutes=15)  # longer than any transaction that inserts mentions
 MAX_GAPS = 1000
 EDIT_OVERLAP = timedelta(minutes=5)  # edits committed out of order within this stay visible
-PG_LOCK_ID = 4_172_637_761  # pg_advisory_lock key: one evaluation at a time
+PG_LOCK_ID = 4_172_637_761
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # pg_advisory_lock key: one evaluation at a time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +55,7 @@ class ArcUpdate:
     seconds: float
 
     def as_json(self) -> dict:
+        """Plain JSON-ready values."""
         return {"full": self.full, "new_mentions": self.new_mentions, "watermark": self.watermark,
                 "rebuilt": self.rebuilt, "refreshed": self.refreshed, "updated": self.updated,
                 "as_of": self.as_of.isoformat(), "seconds": round(self.seconds, 3)}
@@ -67,6 +69,7 @@ class EvaluateSummary:
     rules: Any = None
 
     def as_json(self) -> dict:
+        """Plain JSON-ready values: {"arcs": ..., "rules": ... or null}."""
         rules = self.rules.as_json() if hasattr(self.rules, "as_json") else None
         return {"arcs": self.arcs.as_json(), "rules": rules}
 
@@ -133,25 +136,27 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool) -
     today = now.date()
     full = rebuild or mark is None
     if full:
-        new, rebuilt, touched = _rebuild_all(conn, top), 0, None
+        new, rebuilt, touched, plan = _rebuild_all(conn, top), 0, None, None
         gaps = [(a, b, utcnow().isoformat()) for a, b in q.missing_ids(conn, 0, top)]
     else:
         old_gaps = [(a, b) for a, b, _ in mark["gaps"]]
         where = q.mention_filter(mark["id"], top, old_gaps)
         new = conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
-        touched = set()
+        touched, deltas = set(), {}
         if new:
             touched |= q.add_daily(conn, q.author_daily(conn, where), returning=True)
             touched |= q.add_daily(conn, q.customer_daily(conn, where), returning=True)
+            deltas = q.new_totals(conn, where)
         changed = _rebuild_changed(conn, mark, top)
-        rebuilt, touched = len(changed), touched | changed
+        rebuilt, touched, plan = len(changed), touched | changed, TotalsPlan(deltas=deltas, rebuilt=changed)
         gaps = _carry_gaps(conn, mark, top)
         if date.fromisoformat(mark.get("as_of", today.isoformat())) > today:
             touched = None  # evaluated later before: every arc must go back to this day
     _write_watermark(conn, {"id": top, "gaps": [list(g) for g in gaps], "as_of": today.isoformat(),
                             "edited_at": edited.isoformat() if edited else None})
     due = set() if touched is None else _due(conn, today) - touched
-    subjects = recompute(conn, None if touched is None else touched | due, today=today, params=params, now=now)
+    subjects = recompute(conn, None if touched is None else touched | due, today=today, params=params, now=now,
+                         plan=None if touched is None else plan)
     return {"full": full, "new_mentions": new, "watermark": top, "rebuilt": rebuilt, "refreshed": len(due),
             "updated": len(subjects), "subjects": tuple(sorted(subjects))}
 
@@ -172,9 +177,10 @@ def _rebuild_changed(conn: Connection, mark: dict, top: int) -> set[str]:
     dirty = conn.execute(select(dirty_t.c.subject, dirty_t.c.marked_at)).all()
     customers = {s[2:] for s, _ in dirty if s.startswith("c:")}
     authors = {int(s[2:]) for s, _ in dirty if s.startswith("a:") and s[2:].isdigit()}
-    edited = (m.c.edited_at > datetime.fromisoformat(mark["edited_at"]) - EDIT_OVERLAP if mark.get("edited_at")
-              else m.c.edited_at.is_not(None))
-    authors |= {r[0] for r in conn.execute(select(m.c.author_id).distinct().where(edited, m.c.id <= mark["id"]))}
+    since = datetime.fromisoformat(mark["edited_at"]) - EDIT_OVERLAP if mark.get("edited_at") else EPOCH
+    # a plain range on edited_at, so the database walks its index instead of the whole table
+    authors |= {author for author, ident in conn.execute(select(m.c.author_id, m.c.id).where(m.c.edited_at > since))
+                if ident <= mark["id"]}
     customers |= q.customers_of_authors(conn, sorted(authors))
     q.rebuild_daily(conn, authors=sorted(authors), customers=sorted(customers), top=top)
     for chunk in q.chunks(dirty):

@@ -30,7 +30,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from monitor.errors import ArcwatchError, TerminalError, TransientError
-from monitor.mailer import new_message, send_message
+from monitor.mailer import send_message
 from monitor.models import DigestSend, KeyValue, utcnow
 
 log = logging.getLogger(__name__)

@@ -10,12 +10,25 @@ from __future__ import annotations
 import math
 import string
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from monitor.sentiment import vader_internals
 
 _PUNCT = string.punctuation
+_SENTENCE_END = frozenset(".!?\u2026")
 _SO_THIS = ("so", "this")
 _EMPTY = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+
+
+@dataclass(slots=True)
+class Tokens:
+    """A text as VADER splits it: the text after emoji replacement, raw and stripped tokens, sentence ends."""
+
+    text: str
+    raw: list[str]
+    words: list[str]
+    lowers: list[str]
+    ends: list[int]  # index one past the last token of each sentence
 
 
 class FastVader:
@@ -55,12 +68,46 @@ class FastVader:
         sentiments, text = self._sentiments(text)
         return _emphasised_sum(sentiments, text)
 
-    def scores_and_valence(self, text: str) -> tuple[dict, float]:
-        """polarity_scores(text) and valence_sum(text) from a single pass over the text."""
-        sentiments, text = self._sentiments(text)
-        if not sentiments:
+    def tokenize(self, text: str) -> Tokens:
+        """Upstream's tokens of a text, with sentence ends marked, to score it several ways without re-splitting."""
+        if not text.isascii() and not self._emoji_chars.isdisjoint(text):
+            text = self._replace_emojis(text)
+        raw: list[str] = []
+        ends: list[int] = []
+        for line in text.split("\n"):  # str.split() splits the same tokens, but loses where lines end
+            for token in line.split():
+                raw.append(token)
+                if token[-1] in _SENTENCE_END:
+                    ends.append(len(raw))
+            if raw and (not ends or ends[-1] != len(raw)):
+                ends.append(len(raw))
+        words = [t if len(s) <= 2 else s for t in raw for s in (t.strip(_PUNCT),)]
+        return Tokens(text, raw, words, [w.lower() for w in words], ends)
+
+    def scores_and_valence(self, tokens: Tokens) -> tuple[dict, float]:
+        """polarity_scores and valence_sum of a tokenized text, from one pass."""
+        if not tokens.words:
             return dict(_EMPTY), 0.0
-        return _score_valence(sentiments, text), _emphasised_sum(sentiments, text)
+        sentiments = self._valences(tokens.words, tokens.lowers)
+        if "but" in tokens.lowers:
+            _but_check(tokens.lowers.index("but"), sentiments)
+        return _score_valence(sentiments, tokens.text), _emphasised_sum(sentiments, tokens.text)
+
+    def sentence_valences(self, tokens: Tokens) -> list[float]:
+        """valence_sum of each sentence: one ends at a line break or a word ending in . ! ? or an ellipsis.
+
+        Not upstream VADER, whose negation window and "but" rule run across sentence ends.
+        """
+        out = []
+        start = 0
+        for end in tokens.ends:
+            lowers = tokens.lowers[start:end]
+            sentiments = self._valences(tokens.words[start:end], lowers)
+            if "but" in lowers:
+                _but_check(lowers.index("but"), sentiments)
+            out.append(_emphasised_sum(sentiments, " ".join(tokens.raw[start:end])))
+            start = end
+        return out
 
     def _sentiments(self, text: str) -> tuple[list, str]:
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):

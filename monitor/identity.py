@@ -39,6 +39,7 @@ class LinkChange:
     also_linked_to: tuple[str, ...]  # other customers this handle is actively linked to
 
     def as_json(self) -> dict:
+        """Plain JSON-ready values."""
         return {"action": self.action, "customer_id": self.customer_id, "platform": self.platform,
                 "handle": self.handle_norm, "origin": self.origin, "author_id": self.author_id,
                 "also_linked_to": list(self.also_linked_to)}

@@ -49,20 +49,28 @@ def import_roster(engine: Engine, path: str | Path):
 def arc_params(config: Config):
     """The arc's tuning from [arcs]."""
     from monitor.arcs import ArcParams
+    from monitor.errors import ConfigError
 
     arcs = config.arcs
+    for key, ok, expected in (("half_life_days", arcs.half_life_days > 0, "a positive number of days"),
+                              ("trend_window_days", arcs.trend_window_days >= 14, "at least 14 (days)"),
+                              ("decline_slope", arcs.decline_slope < 0, "a negative slope, e.g. -0.004")):
+        if not ok:
+            raise ConfigError(config.path, f"arcs.{key}", expected, getattr(arcs, key))
     return ArcParams(half_life_days=arcs.half_life_days, trend_window_days=arcs.trend_window_days,
                      decline_slope=arcs.decline_slope)
 
 
-def evaluate(engine: Engine, config: Config, now=None, *, rebuild: bool = False, rules: bool = True):
+def evaluate(engine: Engine, config: Config, now=None, *, rebuild: bool = False, rules: bool = True,
+             wait: bool = False):
     """Bring every arc up to date (`_run_arcs`), then run the alert rules on it; an EvaluateSummary.
 
-    The scheduler calls this after each pull. rebuild=True recomputes every arc from scratch."""
+    The scheduler calls this after each pull. rebuild=True recomputes every arc from scratch; wait=True
+    waits for the rules' notifications to be delivered (a command about to exit wants that)."""
     from monitor.arcupdate import EvaluateSummary
 
     arcs = _run_arcs(engine, config, now, rebuild=rebuild)
-    return EvaluateSummary(arcs=arcs, rules=run_rules(engine, config, now) if rules else None)
+    return EvaluateSummary(arcs=arcs, rules=run_rules(engine, config, now, wait=wait) if rules else None)
 
 
 def _run_arcs(engine: Engine, config: Config, now=None, *, rebuild: bool = False):

@@ -142,19 +142,39 @@ class Workbench:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
+_SCORERS: dict[Any, tuple[Any, threading.Lock]] = {}
+_SCORERS_LOCK = threading.Lock()
+
+
+def prebuild(config: Config, specs: list[SourceSpec], bench: Workbench) -> dict[str, str]:
+    """Build each source's connector into the bench now, so bad settings show at start; name -> error."""
+    errors = {}
+    for spec in specs:
+        dispatch = _Dispatch()
+        try:
+            connector = build_connector(spec, config, HttpPolicy(timeout=config.http.timeout_seconds, retry=dispatch))
+        except ArcwatchError as exc:
+            errors[spec.name] = str(exc)
+            continue
+        bench.connectors[spec.name] = (connector, dispatch)
+    return errors
+
+
 class _Scoring:
-    """One scorer shared by the worker threads (scorers are not promised to be thread-safe)."""
+    """The configured scorer, built once per process and used by one thread at a time.
+
+    Scorers are not promised to be thread-safe; building one loads lexicons, so it is kept."""
 
     def __init__(self, config: Config):
-        self._config = config
-        self._scorer = None
-        self._lock = threading.Lock()
+        self._spec = spec_from_config(config)
 
     def score_all(self, texts: list[str]) -> list:
-        with self._lock:
-            if self._scorer is None:
-                self._scorer = build_scorer(spec_from_config(self._config))
-            return [self._scorer.score(t) for t in texts]
+        with _SCORERS_LOCK:
+            if self._spec not in _SCORERS:
+                _SCORERS[self._spec] = (build_scorer(self._spec), threading.Lock())
+            scorer, lock = _SCORERS[self._spec]
+        with lock:
+            return [scorer.score(t) for t in texts]
 
 
 class SourceRun:
@@ -264,10 +284,13 @@ class SourceRun:
                             updated=self.counts.updated, deleted=self.counts.deleted, pages=self.pages,
                             error=error, backoff_until=backoff_until)
 
-    def abandon(self, reason: str) -> None:
-        """Give up waiting: record the failure; the thread may run on, but stores nothing more."""
+    def abandon(self, reason: str, *, shutdown: bool = False) -> None:
+        """Give up waiting: record why; the thread may run on, but stores nothing more."""
         self.cancel.set()
-        self._finish("failed", reason, TransientError(reason))
+        if shutdown:  # not the source's fault: no failure counted, no backoff
+            self._finish("stopped", reason)
+        else:
+            self._finish("failed", reason, TransientError(reason))
 
 
 def _describe(exc: BaseException) -> str:
@@ -287,9 +310,12 @@ def _wait(runs: list[SourceRun], stop: threading.Event) -> None:
             if now >= limit:
                 break
             run.thread.join(min(limit - now, 0.2))
-        if run.thread.is_alive():
-            why = "shutdown" if stop.is_set() else f"its time budget of {run.spec.budget:g}s"
-            run.abandon(f"no result within {why}; abandoned the fetch (a network call is hanging)")
+        if run.thread.is_alive() and stop.is_set():
+            run.abandon("interrupted by shutdown while a network call was hanging; the pages stored so far "
+                        "are kept", shutdown=True)
+        elif run.thread.is_alive():
+            run.abandon(f"no result within its time budget of {run.spec.budget:g}s; abandoned the fetch "
+                        "(a network call is hanging)")
 
 
 def pull(engine: Engine, config: Config, names: list[str] | None = None, *, stop: threading.Event | None = None,

@@ -6,7 +6,6 @@ database, groups by UTC hour (or minute, for zones with half-hour offsets) and P
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
@@ -22,7 +21,8 @@ M, A = Mention.__table__, Author.__table__
 
 @dataclass(frozen=True, kw_only=True)
 class PlatformDay:
-    """Mentions of one platform on one local day."""
+    """Mentions of one platform on one local day; with terms, (count, score sum) of those naming each term
+    and of those naming none (share of voice rides along in the same scan)."""
 
     platform: str
     day: date
@@ -30,6 +30,8 @@ class PlatformDay:
     score_sum: float
     negatives: int
     positives: int
+    terms: tuple[tuple[int, float], ...] = ()
+    unnamed: tuple[int, float] = (0, 0.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,47 +121,84 @@ def _live(start: datetime, end: datetime):
 
 # --- volume and sentiment by platform and day ---------------------------------------------------
 
-def daily_by_platform(engine: Engine, start: datetime, end: datetime, tz: str) -> list[PlatformDay]:
-    """Count, score sum, negatives and positives per platform and local day in [start, end)."""
-    sums = (func.count().label("n"), func.sum(M.c.score).label("s"),
-            func.sum(case((M.c.label == "negative", 1), else_=0)).label("neg"),
-            func.sum(case((M.c.label == "positive", 1), else_=0)).label("pos"))
+def daily_by_platform(engine: Engine, start: datetime, end: datetime, tz: str,
+                      terms: Iterable[str] = ()) -> list[PlatformDay]:
+    """Count, score sum, negatives and positives per platform and local day in [start, end).
+
+    With terms, also the mentions naming each term (case-insensitive substring) and those naming none."""
+    terms = [t for t in dict.fromkeys(t.strip() for t in terms) if t]
+    out: dict[tuple[str, date], PlatformDay] = {}
     with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            day = func.date(func.timezone(tz, M.c.created_at)).label("day")
-            rows = conn.execute(select(M.c.platform, day, *sums).where(_live(start, end))
-                                .group_by(M.c.platform, day))
-            return [PlatformDay(platform=r.platform, day=r.day, count=r.n, score_sum=float(r.s or 0),
-                                negatives=int(r.neg), positives=int(r.pos)) for r in rows]
-        width = 13 if _whole_hour_offsets(tz, start, end) else 16  # 'YYYY-MM-DD HH' or '... HH:MM'
-        bucket = func.substr(M.c.created_at, 1, width, type_=String).label("bucket")
-        rows = conn.execute(select(M.c.platform, bucket, *sums).where(_live(start, end))
-                            .group_by(M.c.platform, bucket)).all()
-    return _buckets_to_days(rows, ZoneInfo(tz), width)
+        hits = [_contains(conn, term) for term in terms]
+        cols = [func.count().label("n"), func.sum(M.c.score).label("s"),
+                func.sum(case((M.c.label == "negative", 1), else_=0)).label("neg"),
+                func.sum(case((M.c.label == "positive", 1), else_=0)).label("pos")]
+        for i, hit in enumerate(hits):
+            cols += [func.sum(case((hit, 1), else_=0)).label(f"n{i}"),
+                     func.sum(case((hit, M.c.score), else_=0.0)).label(f"s{i}")]
+        if hits:
+            named = or_(*hits)
+            cols += [func.sum(case((named, 0), else_=1)).label("nn"),
+                     func.sum(case((named, 0.0), else_=M.c.score)).label("ns")]
+        for seg_start, seg_end, day in _day_segments(conn, start, end, tz):
+            query = select(M.c.platform, day.label("day"), *cols).where(_live(seg_start, seg_end))
+            for r in conn.execute(query.group_by(M.c.platform, day)):
+                _merge(out, r._mapping, len(hits))
+    return sorted(out.values(), key=lambda p: (p.day, p.platform))
 
 
-def _whole_hour_offsets(tz: str, start: datetime, end: datetime) -> bool:
+def _contains(conn: Connection, term: str):
+    """text contains term, ignoring case: ILIKE on PostgreSQL; LIKE on SQLite, which ignores ASCII case."""
+    pattern = f"%{_like_escape(term)}%"
+    if conn.dialect.name == "postgresql":
+        return M.c.text.ilike(pattern, escape="\\")
+    return M.c.text.like(pattern, escape="\\")
+
+
+def _day_segments(conn: Connection, start: datetime, end: datetime, tz: str):
+    """(start, end, local-day expression) pieces of [start, end) within which the zone's offset is fixed."""
+    if conn.dialect.name == "postgresql":
+        yield start, end, func.date(func.timezone(tz, M.c.created_at))
+        return
     zone = ZoneInfo(tz)
-    probe, step = start, timedelta(days=7)
-    while probe <= end + step:
-        if zone.utcoffset(probe.replace(tzinfo=None)).total_seconds() % 3600:
-            return False
-        probe += step
-    return True
+    for seg_start, seg_end, offset in _fixed_offset_spans(zone, start, end):
+        seconds = int(offset.total_seconds())
+        day = (func.substr(M.c.created_at, 1, 10, type_=String) if seconds == 0 else
+               func.date(M.c.created_at, f"{seconds:+d} seconds", type_=String))
+        yield seg_start, seg_end, day
 
 
-def _buckets_to_days(rows, zone: ZoneInfo, width: int) -> list[PlatformDay]:
-    fmt = "%Y-%m-%d %H" if width == 13 else "%Y-%m-%d %H:%M"
-    acc: dict[tuple[str, date], list] = defaultdict(lambda: [0, 0.0, 0, 0])
-    for r in rows:
-        utc = datetime.strptime(r.bucket, fmt).replace(tzinfo=timezone.utc)
-        a = acc[(r.platform, utc.astimezone(zone).date())]
-        a[0] += r.n
-        a[1] += float(r.s or 0)
-        a[2] += int(r.neg)
-        a[3] += int(r.pos)
-    return [PlatformDay(platform=p, day=d, count=a[0], score_sum=a[1], negatives=a[2], positives=a[3])
-            for (p, d), a in sorted(acc.items(), key=lambda kv: (kv[0][1], kv[0][0]))]
+def _fixed_offset_spans(zone: ZoneInfo, start: datetime, end: datetime):
+    """Split [start, end) where the zone's UTC offset changes (found hourly, refined to the second)."""
+    cur, offset = start, start.astimezone(zone).utcoffset()
+    probe = start
+    while probe < end:
+        nxt = min(probe + timedelta(hours=1), end)
+        if nxt.astimezone(zone).utcoffset() != offset:
+            lo, hi = probe, nxt
+            while hi - lo > timedelta(seconds=1):
+                mid = lo + (hi - lo) / 2
+                lo, hi = (mid, hi) if mid.astimezone(zone).utcoffset() == offset else (lo, mid)
+            yield cur, hi, offset
+            cur, offset = hi, hi.astimezone(zone).utcoffset()
+        probe = nxt
+    yield cur, end, offset
+
+
+def _merge(out: dict, r, n_terms: int) -> None:
+    day = r["day"] if isinstance(r["day"], date) else date.fromisoformat(r["day"])
+    terms = tuple((int(r[f"n{i}"] or 0), float(r[f"s{i}"] or 0)) for i in range(n_terms))
+    unnamed = (int(r["nn"] or 0), float(r["ns"] or 0)) if n_terms else (int(r["n"]), float(r["s"] or 0))
+    new = PlatformDay(platform=r["platform"], day=day, count=int(r["n"]), score_sum=float(r["s"] or 0),
+                      negatives=int(r["neg"] or 0), positives=int(r["pos"] or 0), terms=terms, unnamed=unnamed)
+    old = out.get((new.platform, day))
+    if old is not None:  # the same local day on both sides of an offset change
+        new = PlatformDay(platform=new.platform, day=day, count=old.count + new.count,
+                          score_sum=old.score_sum + new.score_sum, negatives=old.negatives + new.negatives,
+                          positives=old.positives + new.positives,
+                          terms=tuple((a[0] + b[0], a[1] + b[1]) for a, b in zip(old.terms, new.terms)),
+                          unnamed=(old.unnamed[0] + new.unnamed[0], old.unnamed[1] + new.unnamed[1]))
+    out[(new.platform, day)] = new
 
 
 # --- mentions: extremes, samples for themes, cues ---------------------------------------------
@@ -168,9 +207,12 @@ def extreme_mentions(engine: Engine, start: datetime, end: datetime, *, label: s
                      limit: int) -> list[MentionRef]:
     """The most negative (label='negative') or most positive mentions in [start, end)."""
     order = M.c.score.asc() if label == "negative" else M.c.score.desc()
-    query = (select(M.c.id, M.c.platform, M.c.created_at, M.c.score, M.c.label, M.c.cues, M.c.text, M.c.title,
-                    M.c.url, A.c.handle).join(A, A.c.id == M.c.author_id)
-             .where(_live(start, end), M.c.label == label).order_by(order, M.c.id).limit(limit))
+    # Pick the rows first, then join their authors: joining before the sort costs a lookup per row in range.
+    top = (select(M.c.id, M.c.platform, M.c.created_at, M.c.score, M.c.label, M.c.cues, M.c.text, M.c.title,
+                  M.c.url, M.c.author_id).where(_live(start, end), M.c.label == label)
+           .order_by(order, M.c.id).limit(limit).subquery())
+    query = (select(top, A.c.handle).join(A, A.c.id == top.c.author_id)
+             .order_by(top.c.score.asc() if label == "negative" else top.c.score.desc(), top.c.id))
     with engine.connect() as conn:
         return [MentionRef(id=r.id, platform=r.platform, created_at=r.created_at, score=r.score, label=r.label,
                            cues=tuple(str(c) for c in r.cues) if isinstance(r.cues, list) else (),
@@ -215,26 +257,14 @@ class Voice:
     terms: tuple[TermVolume, ...]
 
 
-def share_of_voice(engine: Engine, start: datetime, end: datetime, terms: Iterable[str]) -> Voice:
-    """All mentions in [start, end), and those naming each term (case-insensitive substring), in one scan."""
+def voice_of(rows: Iterable[PlatformDay], terms: list[str]) -> Voice:
+    """Share of voice summed from daily_by_platform(..., terms=terms) rows."""
+    rows = list(rows)
     terms = [t for t in dict.fromkeys(t.strip() for t in terms) if t]
-    lowered = func.lower(M.c.text)
-    hits = [lowered.like(f"%{_like_escape(term.lower())}%", escape="\\") for term in terms]
-    cols = [func.count().label("total")]
-    for i, hit in enumerate(hits):
-        cols += [func.sum(case((hit, 1), else_=0)).label(f"n{i}"),
-                 func.sum(case((hit, M.c.score), else_=0.0)).label(f"s{i}")]
-    if hits:
-        named = or_(*hits)
-        cols += [func.sum(case((named, 0), else_=1)).label("nn"), func.sum(case((named, 0.0), else_=M.c.score))
-                 .label("ns")]
-    with engine.connect() as conn:
-        got = conn.execute(select(*cols).where(_live(start, end))).one()._mapping
-    total = int(got["total"])
-    return Voice(total=total, none_count=int(got["nn"] or 0) if hits else total,
-                 none_score_sum=float(got["ns"] or 0) if hits else 0.0,
-                 terms=tuple(TermVolume(term=t, count=int(got[f"n{i}"] or 0), score_sum=float(got[f"s{i}"] or 0))
-                             for i, t in enumerate(terms)))
+    return Voice(total=sum(r.count for r in rows), none_count=sum(r.unnamed[0] for r in rows),
+                 none_score_sum=sum(r.unnamed[1] for r in rows),
+                 terms=tuple(TermVolume(term=t, count=sum(r.terms[i][0] for r in rows),
+                                        score_sum=sum(r.terms[i][1] for r in rows)) for i, t in enumerate(terms)))
 
 
 def _like_escape(term: str) -> str:

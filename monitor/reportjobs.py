@@ -60,16 +60,16 @@ def scheduled_jobs(config) -> list:
     now = datetime.now(ZoneInfo(tz))
     late = (now.hour, now.minute) >= (hh, mm)
     jobs = []
+    soon = DateTrigger(run_date=now + timedelta(seconds=CATCH_UP_SECONDS))
+    later = DateTrigger(run_date=now + timedelta(seconds=CATCH_UP_SECONDS + 15))
     if config.digest.recipients:
         jobs.append(ScheduledJob(id="digest", trigger=daily, func=digest_job))
         if late:
-            jobs.append(ScheduledJob(id="digest:catch-up", trigger=DateTrigger(run_date=now + timedelta(seconds=CATCH_UP_SECONDS)),
-                                     func=digest_job))
+            jobs.append(ScheduledJob(id="digest:catch-up", trigger=soon, func=digest_job))
     if report_every_days(config):
         jobs.append(ScheduledJob(id="report", trigger=daily, func=report_job))
         if late:
-            jobs.append(ScheduledJob(id="report:catch-up", trigger=DateTrigger(run_date=now + timedelta(seconds=CATCH_UP_SECONDS + 15)),
-                                     func=report_job))
+            jobs.append(ScheduledJob(id="report:catch-up", trigger=later, func=report_job))
     return jobs
 
 

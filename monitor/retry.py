@@ -31,7 +31,6 @@ class Retrier:
         self.stop = stop
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self.attempts = 0  # calls made, over the Retrier's lifetime, for the run report
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before retry number `attempt` (0-based): doubling, with jitter, >= Retry-After."""
@@ -46,7 +45,6 @@ class Retrier:
         attempt = 0
         while True:
             self._check_stopped(what)
-            self.attempts += 1
             try:
                 return fn()
             except TransientError as exc:

@@ -27,7 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from monitor.pull import Workbench, select_specs
+from monitor.pull import Workbench, prebuild, select_specs
 from monitor.settings import Config
 from monitor.store import write_heartbeat
 
@@ -95,6 +95,8 @@ class Service:
 
     def start(self) -> None:
         """Schedule every job, first runs now, and start the scheduler's threads."""
+        for name, error in prebuild(self.config, self.specs, self.bench).items():
+            log_line(event="source_config_error", source=name, error=error)  # it still runs, and fails visibly
         now = datetime.now(timezone.utc)
         jitter = self.config.scheduler.jitter_seconds or None
         for spec in self.specs:
@@ -131,6 +133,13 @@ class Service:
         self.stop.set()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        for name, (connector, _dispatch) in list(self.bench.connectors.items()):
+            worker = self.bench.workers.get(name)
+            if worker is None or not worker.is_alive():  # a hung fetch still holds its connector
+                try:
+                    connector.close()
+                except Exception:  # noqa: BLE001 - closing is best effort on the way out
+                    pass
         try:
             write_heartbeat(self.engine, "scheduler", os.getpid(), self._beat_info("stopped"))
         except Exception as exc:  # noqa: BLE001 - shutting down anyway; say why the last beat is missing

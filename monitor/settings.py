@@ -42,10 +42,14 @@ SETTINGS: tuple[Setting, ...] = (
     S("customers", "unrostered_are_customers", str, "auto",
       "Treat authors who are not on the roster as customers: 'yes', 'no', or 'auto' (yes only when no roster "
       "has been imported, as a B2C brand wants)."),
-    S("arcs", "half_life_days", float, 14.0, "Half-life of the exponentially weighted sentiment level."),
-    S("arcs", "trend_window_days", int, 90, "Days of daily means used for the Theil-Sen trend slope."),
+    S("arcs", "half_life_days", float, 14.0,
+      "Half-life in days of the exponentially weighted sentiment level (weights follow time, not post count)."),
+    S("arcs", "trend_window_days", int, 90,
+      "Days of daily means used for the Theil-Sen slope, the trend test and the change point; the prior "
+      "window is the part of it before the last 30 days."),
     S("arcs", "decline_slope", float, -0.004,
-      "Slope (score per day) at or below which an arc counts as declining; the mirror image is improving."),
+      "Slope (score per day) at or below which a significant fall counts as declining; the mirror image is "
+      "improving."),
     S("rules", "file", str, "", "TOML file of alert rules; empty means the shipped default rules."),
     S("rules", "long_time_customer_days", int, 365,
       "Tenure in days from which a customer counts as long-time for the default rules."),

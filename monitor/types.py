@@ -78,6 +78,7 @@ class ArcPoint:
 
     @property
     def mean(self) -> float:
+        """The day's mean score (0.0 for a day without mentions)."""
         return self.total / self.count if self.count else 0.0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -13,6 +14,7 @@ from reports.charts import hbar
 from reports.render import clean, make_environment, safe_url
 
 SEVERITIES = ("critical", "high", "medium", "low")
+MAX_ALERTS_PER_SEVERITY = 8  # the queue has the rest; a digest that scrolls forever is not read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,14 +79,22 @@ class AlertItem:
 
 @dataclass(frozen=True, kw_only=True)
 class SeverityGroup:
+    """The alerts of one severity the digest lists (new first), and how many more the queue holds."""
+
     severity: str
     alerts: tuple[AlertItem, ...]
+    total: int
     new: int
+    more: int
+    queue_link: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class ArcItem:
+    """A declining customer arc; `new` when its change point lies in the last 7 days."""
+
     who: str
+    new: bool
     mean_30d: float | None
     mean_prior: float | None
     slope: float | None
@@ -129,6 +139,9 @@ class DigestContext:
     new_alerts: int
     open_alerts: int
     declining: tuple[ArcItem, ...]
+    declining_total: int
+    declining_new: int
+    queue_link: str
     outcomes: tuple[OutcomeItem, ...]
     sources: tuple[SourceItem, ...]
 
@@ -198,7 +211,9 @@ def _alert_groups(alerts: list[rd.AlertRow], start: datetime, end: datetime, bas
     groups = []
     for sev in sorted({i.severity for i in items}, key=lambda s: (order.get(s, 9), s)):
         mine = sorted((i for i in items if i.severity == sev), key=lambda i: (not i.is_new, -i.id))
-        groups.append(SeverityGroup(severity=sev, alerts=tuple(mine), new=sum(i.is_new for i in mine)))
+        groups.append(SeverityGroup(severity=sev, alerts=tuple(mine[:MAX_ALERTS_PER_SEVERITY]), total=len(mine),
+                                    new=sum(i.is_new for i in mine), more=max(0, len(mine) - MAX_ALERTS_PER_SEVERITY),
+                                    queue_link=f"{base}/?{urlencode({'severity': sev})}"))
     return tuple(groups), sum(i.is_new for i in items), sum(i.status != "resolved" for i in items)
 
 
@@ -216,6 +231,18 @@ def _outcome_items(engine: Engine, alerts: list[rd.AlertRow], since: datetime, e
     return tuple(out)
 
 
+def _declining(engine: Engine, day: date, unrostered: bool) -> tuple[ArcItem, ...]:
+    """Declining customer arcs, those that turned in the last 7 days (by change point) first."""
+    since = day - timedelta(days=6)
+    turned = rd.declining_arcs(engine, changed_since=since, include_authors=unrostered, limit=500)
+    worst = rd.declining_arcs(engine, changed_since=None, include_authors=unrostered, limit=10)
+    rows = list({a.subject: a for a in turned + worst}.values())
+    items = [ArcItem(who=clean(a.who, 80), new=bool(a.change_point and since <= a.change_point <= day),
+                     mean_30d=a.mean_30d, mean_prior=a.mean_prior, slope=a.slope, negative_30d=a.negative_30d,
+                     change_point=a.change_point) for a in rows]
+    return tuple(sorted(items, key=lambda a: (not a.new, a.slope if a.slope is not None else 0.0)))
+
+
 def build_digest(engine: Engine, config, day: date, *, now: datetime | None = None) -> DigestContext:
     """Gather the digest's figures for one local day in [digest] timezone."""
     tz, base = config.digest.timezone, config.web.base_url.rstrip("/")
@@ -226,8 +253,7 @@ def build_digest(engine: Engine, config, day: date, *, now: datetime | None = No
     alerts = rd.alerts_touching(engine, local_day_bounds(day - timedelta(days=6), tz)[0], end)
     groups, new, still_open = _alert_groups(alerts, start, end, base, zone)
     unrostered = rd.unrostered_are_customers(engine, config.customers.unrostered_are_customers)
-    declining = rd.declining_arcs(engine, changed_since=day - timedelta(days=7), include_authors=unrostered,
-                                  limit=10)
+    declining = _declining(engine, day, unrostered)
     return DigestContext(
         day=day, timezone=tz, generated_at=now or datetime.now(timezone.utc), base_url=base,
         subject=f"Arcwatch digest {day.isoformat()}: {total.count:,} mentions, {new} new alert"
@@ -238,8 +264,8 @@ def build_digest(engine: Engine, config, day: date, *, now: datetime | None = No
         most_positive=tuple(_mention_item(m, zone) for m in rd.extreme_mentions(engine, start, end,
                                                                                 label="positive", limit=3)),
         severity_groups=groups, new_alerts=new, open_alerts=still_open,
-        declining=tuple(ArcItem(who=clean(a.who, 80), mean_30d=a.mean_30d, mean_prior=a.mean_prior, slope=a.slope,
-                                negative_30d=a.negative_30d, change_point=a.change_point) for a in declining),
+        declining=declining[:10], declining_total=rd.count_declining(engine, include_authors=unrostered),
+        declining_new=sum(a.new for a in declining), queue_link=f"{base}/",
         outcomes=_outcome_items(engine, alerts, local_day_bounds(day - timedelta(days=6), tz)[0], end, day, base),
         sources=tuple(SourceItem(name=clean(s.name, 80), kind=s.kind, failures=s.consecutive_failures,
                                  error=clean(s.last_error, 200),

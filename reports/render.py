@@ -7,6 +7,7 @@ plain-text ones (*.txt.j2): those feed a text/plain part, where HTML entities wo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,8 +64,10 @@ def when(value: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.strftime(fmt if isinstance(value, datetime) else "%Y-%m-%d")
 
 
+@lru_cache(maxsize=8)
 def make_environment(templates_dir: str | Path | None = None) -> Environment:
-    """The environment: [templates] dir first (if set), then the built-in templates."""
+    """The environment: [templates] dir first (if set), then the built-in templates (cached; files are
+    re-read when they change)."""
     loaders = []
     if templates_dir:
         loaders.append(FileSystemLoader(str(templates_dir)))

@@ -63,6 +63,20 @@ def _doc_counts(texts: Sequence[str]) -> tuple[Counter, list[set[str]]]:
     return counts, per_doc
 
 
+def _topic_words(texts: Sequence[str], contrast: Sequence[str], share: float = 0.2) -> set[str]:
+    """Words in more than `share` of the posts on both sides: the brand and the like."""
+    def df(sample: Sequence[str]) -> Counter:
+        c: Counter = Counter()
+        for t in sample:
+            c.update(set(tokens(t)))
+        return c
+
+    if not contrast:
+        return set()
+    a, b = df(texts), df(contrast)
+    return {w for w, k in a.items() if k > share * len(texts) and b.get(w, 0) > share * len(contrast)}
+
+
 def top_phrases(texts: Sequence[str], contrast: Sequence[str], *, limit: int = 8,
                 min_count: int = 3, examples: int = 2) -> list[Phrase]:
     """Phrases frequent in `texts` and more frequent there than in `contrast` (relative to size)."""
@@ -72,9 +86,13 @@ def top_phrases(texts: Sequence[str], contrast: Sequence[str], *, limit: int = 8
     other, _ = _doc_counts(contrast)
     n, m = len(texts), max(1, len(contrast))
     floor = max(min_count, math.ceil(0.002 * n))
+    topic = _topic_words(texts, contrast)
     ranked = []
     for phrase, c in counts.items():
         if c < floor:
+            continue
+        words = phrase.split()
+        if words[0] in topic or words[-1] in topic:  # "thanks brand", "brand outage": the brand is no theme
             continue
         lift = (c / n) / ((other.get(phrase, 0) + 0.5) / m)
         if lift <= 1.5:  # as common on the other side: a topic, not a theme of this sentiment

@@ -11,14 +11,12 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
 from monitor import reportdata as rd
-from reports import outcomes
-from reports.charts import DASHES, PALETTE, Series, line_chart, sparkline, stacked_bars, symmetric_range
+from reports import sections
+from reports.charts import DASHES, PALETTE, Series, line_chart, stacked_bars, symmetric_range
 from reports.digest import local_day_bounds
-from reports.render import clean, make_environment, safe_url
-from reports.themes import top_phrases
+from reports.render import clean, make_environment
+from reports.sections import THEME_SAMPLE, CueCount, Decliner, Outreach, Theme, VoiceRow
 
-THEME_SAMPLE = 2000  # most extreme mentions per side that phrases are counted in
-NOT_OUTREACH = {"not a customer", "false positive", "duplicate"}  # not at-risk customers: outside the cohort
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,73 +41,6 @@ class PlatformRow:
     mean: float | None
     negative_share: float | None
     change: float | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Example:
-    text: str
-    author: str
-    platform: str
-    score: float
-    url: str | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Theme:
-    phrase: str
-    count: int
-    share: float
-    examples: tuple[Example, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class CueCount:
-    cue: str
-    count: int
-    share: float
-
-
-@dataclass(frozen=True, kw_only=True)
-class Decliner:
-    who: str
-    mean_prior: float
-    mean_cur: float
-    delta: float
-    mentions: int
-    spark: Markup
-
-
-@dataclass(frozen=True, kw_only=True)
-class Outreach:
-    contacted: int
-    contacted_recovered: int
-    contacted_pending: int
-    others: int
-    others_recovered: int
-    others_pending: int
-
-    @staticmethod
-    def _rate(recovered: int, total: int, pending: int) -> float | None:
-        decided = total - pending
-        return recovered / decided if decided else None
-
-    @property
-    def contacted_rate(self) -> float | None:
-        return self._rate(self.contacted_recovered, self.contacted, self.contacted_pending)
-
-    @property
-    def others_rate(self) -> float | None:
-        return self._rate(self.others_recovered, self.others, self.others_pending)
-
-
-@dataclass(frozen=True, kw_only=True)
-class VoiceRow:
-    name: str
-    count: int
-    share: float
-    mean: float | None
-    prior_share: float | None
-    is_brand: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,94 +218,6 @@ def _platform_rows(cur, prior, style) -> tuple[PlatformRow, ...]:
     return tuple(out)
 
 
-def _example(m: rd.MentionRef) -> Example:
-    return Example(text=clean(m.text) or clean(m.title) or "(no text)", author=clean(m.author, 60),
-                   platform=clean(m.platform, 40), score=m.score, url=safe_url(m.url))
-
-
-def _themes(engine: Engine, start: datetime, end: datetime):
-    neg = rd.extreme_mentions(engine, start, end, label="negative", limit=THEME_SAMPLE)
-    pos = rd.extreme_mentions(engine, start, end, label="positive", limit=THEME_SAMPLE)
-    neg_text, pos_text = [m.text for m in neg], [m.text for m in pos]
-
-    def themes(sample, texts, contrast):
-        return tuple(Theme(phrase=clean(p.phrase, 60), count=p.count, share=p.share,
-                           examples=tuple(_example(sample[i]) for i in p.examples))
-                     for p in top_phrases(texts, contrast, limit=8))
-
-    def cues(label, total):
-        counts = rd.cue_counts(engine, start, end, label)
-        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-        return tuple(CueCount(cue=clean(c, 40), count=n, share=n / total if total else 0.0) for c, n in top)
-
-    return themes(neg, neg_text, pos_text), themes(pos, pos_text, neg_text), cues
-
-
-def _decliners(engine: Engine, periods: list[rd.SubjectPeriod], prior_start: date, end: date,
-               limit: int = 10, min_mentions: int = 3) -> tuple[Decliner, ...]:
-    ranked = []
-    for s in periods:
-        if s.count_cur >= min_mentions and s.count_prior >= min_mentions:
-            delta = s.total_cur / s.count_cur - s.total_prior / s.count_prior
-            if delta < 0:
-                ranked.append((delta, s))
-    ranked.sort(key=lambda x: (x[0], x[1].subject))
-    top = [s for _, s in ranked[:limit]]
-    names = rd.subject_names(engine, [s.subject for s in top])
-    days = rd.subject_days(engine, [s.subject for s in top], prior_start, end + timedelta(days=1))
-    span = (end - prior_start).days + 1
-    width = max(1, span // 12)  # about a dozen points per sparkline, each the mean of `width` days
-    out = []
-    for s in top:
-        points = []
-        for b in range(0, span, width):
-            got = [days[s.subject].get(prior_start + timedelta(days=b + i)) for i in range(width)]
-            got = [g for g in got if g]
-            n = sum(g[1] for g in got)
-            points.append(sum(g[0] for g in got) / n if n else None)
-        who = clean(names.get(s.subject, s.subject), 80)
-        out.append(Decliner(who=who, mean_prior=s.total_prior / s.count_prior, mean_cur=s.total_cur / s.count_cur,
-                            delta=s.total_cur / s.count_cur - s.total_prior / s.count_prior,
-                            mentions=s.count_cur, spark=sparkline(points, label=f"sentiment arc of {who}")))
-    return tuple(out)
-
-
-def _outreach(engine: Engine, alerts: list[rd.AlertRow], start: datetime, end: datetime, today: date) -> Outreach:
-    cohort = [a for a in alerts if start <= a.created_at < end and a.subject != "brand"
-              and (a.resolution or "") not in NOT_OUTREACH]
-    days = rd.subject_days(engine, sorted({a.subject for a in cohort}), start.date() - timedelta(days=45),
-                           today + timedelta(days=1))
-    tally = {True: [0, 0, 0], False: [0, 0, 0]}  # contacted? -> [alerts, recovered, pending]
-    for a in cohort:
-        contacted = a.resolution == outcomes.OUTREACH
-        t0 = (a.resolved_at if contacted and a.resolved_at else a.created_at).date()
-        verdict = outcomes.recorded(a.outcome) if a.resolved_at else None
-        verdict = verdict or outcomes.recovery(days.get(a.subject, {}), t0, today)
-        row = tally[contacted]
-        row[0] += 1
-        row[1] += verdict == outcomes.RECOVERED
-        row[2] += verdict == outcomes.PENDING
-    return Outreach(contacted=tally[True][0], contacted_recovered=tally[True][1], contacted_pending=tally[True][2],
-                    others=tally[False][0], others_recovered=tally[False][1], others_pending=tally[False][2])
-
-
-def _voice(engine: Engine, terms: list[str], start, end, prior_start) -> tuple[VoiceRow, ...]:
-    if not [t for t in terms if t.strip()]:
-        return ()
-    cur, prior = rd.share_of_voice(engine, start, end, terms), rd.share_of_voice(engine, prior_start, start, terms)
-
-    def rows(v: rd.Voice):
-        return [("Our brand", v.none_count, v.none_score_sum, True)] + \
-               [(t.term, t.count, t.score_sum, False) for t in v.terms]
-
-    cur_rows, prior_rows = rows(cur), rows(prior)
-    total, prior_total = sum(r[1] for r in cur_rows), sum(r[1] for r in prior_rows)
-    return tuple(VoiceRow(name=clean(name, 60), count=n, share=n / total if total else 0.0,
-                          mean=s / n if n else None, is_brand=brand,
-                          prior_share=prior_rows[i][1] / prior_total if prior_total else None)
-                 for i, (name, n, s, brand) in enumerate(cur_rows))
-
-
 def build_report(engine: Engine, config, start_day: date, end_day: date, *,
                  now: datetime | None = None) -> ReportContext:
     """Gather the report's figures for local days [start_day, end_day] against the same span before."""
@@ -386,7 +229,8 @@ def build_report(engine: Engine, config, start_day: date, end_day: date, *,
     prior_start_day, prior_end_day = start_day - timedelta(days=days), start_day - timedelta(days=1)
     start, end = local_day_bounds(start_day, tz)[0], local_day_bounds(end_day, tz)[1]
     prior_start = local_day_bounds(prior_start_day, tz)[0]
-    rows = rd.daily_by_platform(engine, prior_start, end, tz)
+    terms = list(config.report.competitor_terms)
+    rows = rd.daily_by_platform(engine, prior_start, end, tz, terms=terms)
     cur, prior = [r for r in rows if r.day >= start_day], [r for r in rows if r.day < start_day]
     unrostered = rd.unrostered_are_customers(engine, config.customers.unrostered_are_customers)
     periods = rd.subject_periods(engine, prior_start_day, start_day, end_day + timedelta(days=1),
@@ -395,7 +239,7 @@ def build_report(engine: Engine, config, start_day: date, end_day: date, *,
                sum(1 for s in periods if s.count_prior >= 2 and s.total_prior / s.count_prior < -0.05))
     alerts = rd.alerts_touching(engine, prior_start, end, unresolved=False)
     charts, bucket, style = _over_time(rows, start_day, end_day)
-    neg_themes, pos_themes, cues = _themes(engine, start, end)
+    neg_themes, pos_themes, cues = sections.themes(engine, start, end)
     c = _sums(cur)
     return ReportContext(
         title=f"Sentiment trend report, {start_day:%d %b %Y} – {end_day:%d %b %Y}", start=start_day, end=end_day,
@@ -404,9 +248,9 @@ def build_report(engine: Engine, config, start_day: date, end_day: date, *,
         platforms=_platform_rows(cur, prior, style), charts=charts,
         bucket=bucket, negative_themes=neg_themes, positive_themes=pos_themes,
         negative_cues=cues("negative", c[2]), positive_cues=cues("positive", c[3]),
-        decliners=_decliners(engine, periods, prior_start_day, end_day),
-        outreach=_outreach(engine, alerts, start, end, now.astimezone(ZoneInfo(tz)).date()),
-        voice=_voice(engine, list(config.report.competitor_terms), start, end, prior_start),
+        decliners=sections.decliners(engine, periods, prior_start_day, end_day),
+        outreach=sections.outreach(engine, alerts, start, end, now.astimezone(ZoneInfo(tz)).date()),
+        voice=sections.voice(terms, cur, prior),
         declining_now=rd.count_declining(engine, include_authors=unrostered))
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tests.fakeapis import APIS
+from tests.fakeapis import DiscourseApi, HackerNewsApi, MastodonApi, RssApi
+from tests.fakeapis_sdk import BlueskyApi, RedditApi, XApi
+
+APIS = {cls.kind: cls for cls in (RssApi, DiscourseApi, HackerNewsApi, MastodonApi, BlueskyApi, XApi, RedditApi)}
 
 ENV = {"TEST_X_TOKEN": "x-bearer-token", "TEST_REDDIT_ID": "reddit-id", "TEST_REDDIT_SECRET": "reddit-secret",
        "TEST_MASTODON_TOKEN": "mastodon-token", "TEST_BSKY_HANDLE": "brand.bsky.social",

@@ -122,11 +122,11 @@ def _arcs(conn, rows, authors, customers) -> None:
                                               for (s, d), v in daily.items()])
     conn.execute(insert(ArcState.__table__), [
         {"subject": "c:C1", "customer_id": "C1", "trend": "declining", "level": -0.45, "mean_30d": -0.42,
-         "mean_prior": 0.38, "slope": -0.02, "negative_7d": 4, "negative_30d": 17, "change_point": DAY - timedelta(days=3),
-         "mentions": 40, "updated_at": NOW},
+         "mean_prior": 0.38, "slope": -0.02, "negative_7d": 4, "negative_30d": 17,
+         "change_point": DAY - timedelta(days=3), "mentions": 40, "updated_at": NOW},
         {"subject": "c:C2", "customer_id": "C2", "trend": "declining", "level": -0.2, "mean_30d": -0.1,
-         "mean_prior": 0.1, "slope": -0.01, "negative_7d": 1, "negative_30d": 5, "change_point": DAY - timedelta(days=1),
-         "mentions": 30, "updated_at": NOW},
+         "mean_prior": 0.1, "slope": -0.01, "negative_7d": 1, "negative_30d": 5,
+         "change_point": DAY - timedelta(days=1), "mentions": 30, "updated_at": NOW},
         {"subject": "c:C3", "customer_id": "C3", "trend": "stable", "level": 0.1, "mean_30d": 0.1, "mean_prior": 0.1,
          "slope": 0.0, "negative_7d": 0, "negative_30d": 2, "change_point": None, "mentions": 30,
          "updated_at": NOW},

@@ -271,3 +271,29 @@ def test_evidence_leads_with_the_mention_that_carries_the_rules_cue(engine):
     run_rules(engine, CONFIG, ruleset=CHURN_ONLY, now=NOW)
     [view] = alerts.list_alerts(engine)
     assert [m.id for m in alerts.get_alert(engine, view.id).mentions] == [churn, newer]
+
+
+def test_concurrent_resolves_one_wins_the_other_is_told(engine):
+    import threading
+
+    with engine.begin() as conn:
+        frustrated_customer(conn, "C1")
+    run_rules(engine, CONFIG, NOW)
+    [view] = alerts.list_alerts(engine)
+    barrier, results = threading.Barrier(4), []
+
+    def resolve(user: str) -> None:
+        barrier.wait()
+        try:
+            alerts.resolve(engine, view.id, user, "reached out")
+            results.append("ok")
+        except alerts.InvalidTransition as exc:
+            results.append(str(exc))
+
+    threads = [threading.Thread(target=resolve, args=(f"user{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results.count("ok") == 1 and all("is resolved" in r for r in results if r != "ok")
+    assert [e.kind for e in alerts.get_alert(engine, view.id).events].count("resolved") == 1

@@ -210,3 +210,32 @@ def test_risk_ranks_declining_negative_long_time_customers_first():
     angry = risk(trend="declining", level=-0.4, mean_30d=-0.5, negative_30d=6, tenure_days=3000)
     new_angry = risk(trend="declining", level=-0.4, mean_30d=-0.5, negative_30d=6, tenure_days=10)
     assert angry > new_angry > calm
+
+
+def test_mann_kendall_from_slopes_equals_the_textbook_count():
+    rng = random.Random(5)
+    for n in (4, 7, 20, 60):
+        points = [ArcPoint(day=day(90 - 2 * i), total=round(rng.uniform(-1, 1), 1), count=1) for i in range(n)]
+        ys = [p.mean for p in points]
+        s = sum((ys[j] > ys[i]) - (ys[j] < ys[i]) for i in range(n) for j in range(i + 1, n))
+        sd = (n * (n - 1) * (2 * n + 5) / 18) ** 0.5
+        expected = (s - 1) / sd if s > 0 else (s + 1) / sd if s < 0 else 0.0
+        assert mann_kendall_z(points) == pytest.approx(expected)
+
+
+def test_a_weekly_poster_who_turns_negative_is_declining():
+    """Too few posts for any significance test, yet plainly a turn for the worse (from the demo's data)."""
+    scores = {88: 0.6, 78: 0.6, 48: -0.22, 29: 0.0, 28: -0.64, 27: -0.74, 25: -0.74, 21: -0.36, 16: -0.25,
+              3: -0.25, 2: -0.76}
+    points = [ArcPoint(day=day(ago), total=s, count=1, negatives=int(s <= -0.05)) for ago, s in scores.items()]
+    assert compute_arc(points, today=TODAY).trend == "declining"
+    # the same person with only one bad day lately is not
+    one_bad = {ago: (s if ago > 30 or ago == 2 else 0.5) for ago, s in scores.items()}
+    points = [ArcPoint(day=day(ago), total=s, count=1, negatives=int(s <= -0.05)) for ago, s in one_bad.items()]
+    assert compute_arc(points, today=TODAY).trend == "stable"
+
+
+def test_sparse_noisy_steady_posters_are_rarely_called_declining():
+    trends = [compute_arc(history(lambda ago: m, seed=s, noise=0.7, per_day=(1, 1), skip=0.9), today=TODAY).trend
+              for s in range(300) for m in (0.3, 0.0, -0.2)]
+    assert trends.count("declining") / len(trends) <= 0.03

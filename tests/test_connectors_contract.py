@@ -3,7 +3,6 @@ fake of its platform's API (tests/fakeapis.py, posts from tests/fixtures/posts.j
 from __future__ import annotations
 
 import json
-from datetime import timezone
 
 import pytest
 
@@ -170,3 +169,55 @@ def test_a_run_stopped_by_its_page_cap_loses_nothing(served):
         seen += [m.text for m in mentions]
     new = [t for t in dict.fromkeys(seen) if not any(p.text in t for p in api.posts[:-17])]
     assert len(new) == 17 and all(any(p.text in t for t in new) for p in api.posts[-17:])
+
+
+def test_every_kind_has_a_valid_commented_example_in_config_example_toml(monkeypatch):
+    import re
+    import tomllib
+
+    from tests.conftest import REPO
+
+    text = (REPO / "config.example.toml").read_text()
+    block = text[text.index("# --- Sources"):]
+    lines = [re.sub(r"^# ?", "", line) for line in block.splitlines()
+             if line.startswith("# [[") or (line.startswith("# ") and " = " in line)]
+    examples = tomllib.loads("\n".join(lines))["sources"]
+    assert {s["kind"] for s in examples} == set(connectors.KINDS)
+    for source in examples:
+        for key, var in source.items():
+            if key.endswith("_env"):
+                monkeypatch.setenv(var, "example-secret")
+        connectors.connector_class(source["kind"])(source, http=HTTP).close()
+
+
+SDK_HOME = {"tweepy": "connectors/x.py", "praw": "connectors/reddit.py", "prawcore": "connectors/reddit.py",
+            "mastodon": "connectors/mastodon.py", "atproto": "connectors/bluesky.py",
+            "atproto_client": "connectors/bluesky.py", "feedparser": "connectors/rss.py"}
+
+
+def _imports(path) -> set[str]:
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+def test_connectors_import_only_core_types_and_each_sdk_lives_in_one_module():
+    from tests.conftest import REPO
+
+    for path in sorted((REPO / "connectors").glob("*.py")):
+        for name in _imports(path):
+            if name.startswith("monitor"):
+                assert name in ("monitor.types", "monitor.errors"), f"{path.name} imports {name}"
+    for package in ("monitor", "connectors", "rules", "reports"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            rel = path.relative_to(REPO).as_posix()
+            for name in _imports(path):
+                root = name.split(".")[0]
+                if root in SDK_HOME:
+                    assert SDK_HOME[root] == rel, f"{rel} imports {root}; only {SDK_HOME[root]} may"

@@ -5,6 +5,9 @@ Each fault must give a clear recorded error, leave the cursor unchanged and let 
 """
 from __future__ import annotations
 
+import shutil
+from collections import Counter
+
 import pytest
 
 from monitor.db import open_store
@@ -28,6 +31,23 @@ def _credentials(monkeypatch):
     monkeypatch.setattr(prawcore.rate_limit.time, "sleep", lambda s: None)
 
 
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory):
+    """One migrated SQLite file per module; each test gets a copy (migrating 49 times is slow)."""
+    path = tmp_path_factory.mktemp("template") / "arcwatch.db"
+    open_store(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def store(migrated_template, tmp_path):
+    path = tmp_path / "arcwatch.db"
+    shutil.copy(migrated_template, path)
+    engine = open_store(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
 def health(engine, name):
     [state] = source_health(engine, name)
     return state
@@ -36,14 +56,14 @@ def health(engine, name):
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("kind", sorted(CASES))
-def test_fault_is_recorded_and_contained(kind, fault, sqlite_url):
-    engine = open_store(sqlite_url)
+def test_fault_is_recorded_and_contained(kind, fault, store):
+    engine = store
     case = CASES[kind]
-    api, steady_api = case.api(), RssApi()
+    api, steady_api = case.api(), RssApi(site="steady.example")
     sleeps: list[float] = []
     with FakeServer(api) as server, FakeServer(steady_api) as steady:
         config = load_config(data={
-            "http": {"timeout_seconds": 0.5, "max_retries": 1, "backoff_seconds": 0.01},
+            "http": {"timeout_seconds": 0.3, "max_retries": 1, "backoff_seconds": 0.01},
             "sources": [case.table(server.url, name="flaky", budget="30s"),
                         {"name": "steady", "kind": "rss", "url": f"{steady.url}/feed.xml"}]})
         assert [r.status for r in pull(engine, config, sleep=sleeps.append)] == ["ok", "ok"]
@@ -74,11 +94,8 @@ def test_fault_is_recorded_and_contained(kind, fault, sqlite_url):
         if fault == "429":
             assert max(sleeps) >= 1.0, "Retry-After / the reset header must be honoured"
             assert flaky.backoff_until is not None and state.backoff_until == flaky.backoff_until
-        calls = server.requests[calls_before:]
-        data_calls = [r for r in calls if r.path not in api.auth_paths]
-        if fault == "badauth":
-            assert len(calls) == 1, "bad credentials are not retried"
-        elif fault == "malformed":
-            assert len(data_calls) == 1, "a malformed reply is not retried"
+        most_asked = max(Counter(r.path for r in server.requests[calls_before:]).values(), default=0)
+        if fault in ("badauth", "malformed"):
+            assert most_asked == 1, "terminal errors are not retried"
         elif fault in ("500", "429"):
-            assert len(data_calls) == 2, "transient errors are retried (max_retries=1)"
+            assert most_asked == 2, "transient errors are retried (max_retries=1)"

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from datetime import timedelta
 
+from monitor import pipeline
+from monitor.settings import load_config
 from tests.arcdata import NOW, at
 
 GOOD = "Love the new dashboard, great work team!"
@@ -20,7 +22,8 @@ def arcwatch(env, cwd, *args, code=0) -> subprocess.CompletedProcess:
     return run
 
 
-def _setup(env, tmp_path) -> None:
+def _setup(engine, tmp_path) -> None:
+    """The roster and the posts, imported in-process (the commands under test run as subprocesses)."""
     (tmp_path / "roster.csv").write_text("customer_id,name,customer_since,tier,twitter,reddit\n"
                                          "C1,Jane Doe,2014-02-01,gold,@JaneDoe,jane_d\n"
                                          "C2,Zed Corp,2023-09-01,,zed,\n")
@@ -33,12 +36,13 @@ def _setup(env, tmp_path) -> None:
     rows.append({"platform": "reddit", "id": "evil", "author": "jane_d", "created_at": at(0, hour=20).isoformat(),
                  "text": "Still broken \x1b[2J\x1b[31m again, terrible support"})
     (tmp_path / "posts.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    arcwatch(env, tmp_path, "customers", "import", "roster.csv")
-    arcwatch(env, tmp_path, "import", "posts.jsonl")
+    config = load_config(data={})
+    pipeline.import_roster(engine, tmp_path / "roster.csv")
+    assert pipeline.import_files(engine, config, [tmp_path / "posts.jsonl"]).imported == 112
 
 
-def test_evaluate_then_list_and_show(cli_env, tmp_path):
-    _setup(cli_env, tmp_path)
+def test_evaluate_then_list_and_show(engine, cli_env, tmp_path):
+    _setup(engine, tmp_path)
     first = json.loads(arcwatch(cli_env, tmp_path, "evaluate", "--now", WHEN, "--no-rules", "--format", "json").stdout)
     assert first["arcs"]["full"] is True and first["arcs"]["new_mentions"] == 112
     again = json.loads(arcwatch(cli_env, tmp_path, "evaluate", "--now", WHEN, "--format", "json").stdout)
@@ -70,8 +74,8 @@ def test_evaluate_then_list_and_show(cli_env, tmp_path):
     assert "\x1b" not in text  # a post cannot drive the terminal
 
 
-def test_link_and_unlink_by_hand(cli_env, tmp_path):
-    _setup(cli_env, tmp_path)
+def test_link_and_unlink_by_hand(engine, cli_env, tmp_path):
+    _setup(engine, tmp_path)
     env = {**cli_env, "USER": "tester"}
     arcwatch(env, tmp_path, "evaluate", "--now", WHEN, "--no-rules")
     linked = json.loads(arcwatch(env, tmp_path, "customers", "link", "C2", "x", "@JaneDoe", "--as", "alice",
@@ -94,8 +98,8 @@ def test_link_and_unlink_by_hand(cli_env, tmp_path):
     assert zed["rostered"] is False and zed["arc"]["mentions"] == 21
 
 
-def test_errors_are_clear(cli_env, tmp_path):
-    _setup(cli_env, tmp_path)
+def test_errors_are_clear(engine, cli_env, tmp_path):
+    _setup(engine, tmp_path)
     bad = arcwatch(cli_env, tmp_path, "customers", "unlink", "C2", "twitter", "nobody", code=2)
     assert "is not linked to customer 'C2'" in bad.stderr
     missing = arcwatch(cli_env, tmp_path, "customers", "link", "C9", "twitter", "x", code=2)
@@ -106,8 +110,8 @@ def test_errors_are_clear(cli_env, tmp_path):
     assert "--now" in when.stderr
 
 
-def test_evaluate_text_reports_the_update(cli_env, tmp_path):
-    _setup(cli_env, tmp_path)
+def test_evaluate_text_reports_the_update(engine, cli_env, tmp_path):
+    _setup(engine, tmp_path)
     out = arcwatch(cli_env, tmp_path, "evaluate", "--now", WHEN, "--no-rules").stdout
     assert "112 new mentions" in out and "from scratch" in out
     later = (NOW + timedelta(days=8)).isoformat()

@@ -138,3 +138,24 @@ def test_cli_report_writes_the_file(engine, cli_env, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert f"to {out}" in proc.stdout
     assert "13 February 2026 – 14 March 2026" in out.read_text()
+
+
+@pytest.mark.parametrize("tz", ["America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"])
+def test_local_days_match_python_across_offset_changes(engine, tz):
+    """New York changes to summer time on 8 March 2026, Lord Howe by half an hour on 5 April... and
+    Kolkata is +05:30 all year: every mention must land on its local day, as Python's zoneinfo says."""
+    from zoneinfo import ZoneInfo
+
+    from monitor.reportdata import daily_by_platform
+
+    plant(engine)
+    start, end = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 4, 30, tzinfo=timezone.utc)
+    want = Counter()
+    with engine.connect() as conn:
+        for platform, created in conn.execute(text("SELECT platform, created_at FROM mention WHERE deleted = :no"),
+                                              {"no": False}):
+            at = created if isinstance(created, datetime) else datetime.fromisoformat(created)
+            at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+            want[(platform, at.astimezone(ZoneInfo(tz)).date())] += 1
+    got = {(r.platform, r.day): r.count for r in daily_by_platform(engine, start, end, tz)}
+    assert got == dict(want)

@@ -8,7 +8,7 @@ import pytest
 from monitor.ruleeval import run_rules, test_rule as flags_of
 from monitor.settings import load_config
 from rules.loader import RuleError, load_rules, parse_rules
-from tests.alertdata import NOW, add_author, add_customer, add_mention, frustrated_customer, link, set_arc
+from tests.alertdata import NOW, add_author, add_customer, add_mention, frustrated_customer, link
 
 
 def _rules(when: str, **extra) -> str:

@@ -67,7 +67,8 @@ def _arc(conn, subject: str, customer_id: str | None, today: date, now: datetime
                                                        negatives=count if mean < 0 else 0))
     conn.execute(insert(ArcState.__table__).values(
         subject=subject, customer_id=customer_id, trend="declining", level=-0.52, mean_30d=-0.41, mean_prior=0.43,
-        slope=-0.011, negative_7d=4, negative_30d=11, change_point=today - timedelta(days=drop_from),
+        slope=-0.011, negative_7d=4, negative_30d=11, mentions_30d=23, negative_days_30d=9,
+        change_point=today - timedelta(days=drop_from),
         mentions=140, first_seen=now - timedelta(days=400), last_mention_at=now, updated_at=now))
 
 

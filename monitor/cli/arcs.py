@@ -33,7 +33,7 @@ def cmd_evaluate(args) -> int:
     config = config_of(args)
     now = parse_now(args.now)
     engine = store_of(config)
-    summary = pipeline.evaluate(engine, config, now, rebuild=args.rebuild, rules=args.rules)
+    summary = pipeline.evaluate(engine, config, now, rebuild=args.rebuild, rules=args.rules, wait=True)
     if args.format == "json":
         print_json(summary.as_json())
         return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from monitor import pipeline
 from monitor.cli._common import add_format, config_of, print_json, store_of
+from monitor.reporting import report_file_name, report_period
 
 
 def _day(text: str) -> date:
@@ -64,8 +65,6 @@ def cmd_digest(args) -> int:
 def cmd_report(args) -> int:
     config = config_of(args)
     engine = store_of(config)
-    from monitor.reporting import report_file_name, report_period
-
     start, end = report_period(config, args.start, args.end)
     out = args.out or str(Path(config.report.dir) / report_file_name(start, end))
     run = pipeline.report(engine, config, start=start, end=end, out=out, send=args.mail)

@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 from monitor.settings import Config, secret_from_env
 from monitor.web import auth, csrf, routes_alerts, routes_api, routes_people
 from monitor.web.security import SecurityHeadersMiddleware, safe_url
+from monitor.web.views import tenure_words
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -41,20 +42,15 @@ def secret_key(config: Config) -> str:
 
 
 def _ago(value: datetime | None, now: datetime | None = None) -> str:
-    """'3 h ago', '2 d ago': short relative times for the queue."""
+    """'3 h ago', '2 d ago', 'in 5 h': short relative times for the queue."""
     if value is None:
         return ""
     seconds = ((now or datetime.now(timezone.utc)) - value).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
     for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            text = f"{int(seconds // size)} {unit}"
-            break
-    else:
-        text = "now"
-        return text
-    return f"in {text}" if future else f"{text} ago"
+        if abs(seconds) >= size:
+            text = f"{int(abs(seconds) // size)} {unit}"
+            return f"in {text}" if seconds < 0 else f"{text} ago"
+    return "now"
 
 
 def _when(value: datetime | None) -> str:
@@ -62,11 +58,16 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
+def _at(handle: str | None) -> str:
+    """A handle with one leading @ (Mastodon handles already carry theirs)."""
+    return "@" + (handle or "").lstrip("@")
+
+
 def _templates() -> Jinja2Templates:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
                              autoescape=True,  # every page shows hostile user text; escape everything, always
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(ago=_ago, when=_when, safe_url=safe_url)
+    env.filters.update(ago=_ago, when=_when, safe_url=safe_url, tenure=tenure_words, at=_at)
     return Jinja2Templates(env=env, context_processors=[_page_context])
 
 

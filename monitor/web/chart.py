@@ -5,18 +5,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Sequence
 
+from monitor.types import ArcPoint
+
 WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 14, 26  # margins for the axis labels
 SMOOTH_DAYS = 7
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Day:
-    """One day of a subject's arc: the mean score of its mentions and how many there were."""
-
-    day: date
-    mean: float
-    count: int
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -64,7 +57,7 @@ def _tone(score: float) -> str:
     return "neg" if score <= -0.05 else "pos" if score >= 0.05 else "neu"
 
 
-def _smoothed(days: Sequence[Day], start: date) -> list[tuple[int, float]]:
+def _smoothed(days: Sequence[ArcPoint], start: date) -> list[tuple[int, float]]:
     """Count-weighted mean over the trailing SMOOTH_DAYS days, on each day that had mentions."""
     by_offset = {(d.day - start).days: d for d in days}
     out = []
@@ -76,7 +69,7 @@ def _smoothed(days: Sequence[Day], start: date) -> list[tuple[int, float]]:
     return out
 
 
-def arc_chart(days: Sequence[Day], *, end: date, span: int = 90,
+def arc_chart(days: Sequence[ArcPoint], *, end: date, span: int = 90,
               markers: Sequence[tuple[date, str]] = ()) -> Chart:
     """Lay out the last `span` days up to `end`: dots per day, a 7-day smoothed line, axes and markers."""
     start = end - timedelta(days=span - 1)
@@ -91,7 +84,9 @@ def arc_chart(days: Sequence[Day], *, end: date, span: int = 90,
                      tone=_tone(d.mean), label=f"{d.day.isoformat()}: mean {d.mean:+.2f} over {d.count} "
                      f"mention{'s' if d.count != 1 else ''}") for d in inside)
     smooth = _smoothed(inside, start)
-    line = " ".join(f"{'M' if i == 0 else 'L'}{x(o)},{_y(v)}" for i, (o, v) in enumerate(smooth))
+    # A quiet stretch longer than the smoothing window breaks the line rather than bridging it with a guess.
+    line = " ".join(f"{'M' if i == 0 or o - smooth[i - 1][0] > SMOOTH_DAYS else 'L'}{x(o)},{_y(v)}"
+                    for i, (o, v) in enumerate(smooth))
     xticks = tuple((x((day - start).days), day.strftime("%b %-d")) for day in _month_starts(start, end))
     right = WIDTH - RIGHT
     marks = tuple((mx, text, "end" if mx > right - 60 else "start")

@@ -14,14 +14,13 @@ from monitor.models import utcnow
 from monitor.users import Account
 from monitor.web import views
 from monitor.web.auth import account_of, action
-from monitor.web.chart import arc_chart
+from monitor.web.routes_people import chart_of, profile_of
 from monitor.web.security import safe_next
 
 QUEUE_LIMIT = 500
 STATUS_CHOICES = (("", "Unresolved"), ("open", "Open"), ("claimed", "Claimed"), ("snoozed", "Snoozed"),
                   ("resolved", "Resolved"), ("all", "All"))
 SNOOZE_CHOICES = (("4h", "4 hours"), ("1d", "1 day"), ("3d", "3 days"), ("1w", "1 week"), ("2w", "2 weeks"))
-CHART_DAYS = 90
 
 
 def _filters(request: Request, account: Account) -> dict[str, str | None]:
@@ -65,21 +64,12 @@ def alert_page(request: Request) -> Response:
     account_of(request)
     detail = _detail(request)
     view = detail.alert
-    engine = request.app.state.engine
-    customer = author = arc = chart = None
-    with engine.connect() as conn:
-        if view.customer_id:
-            customer = views.customer_card(conn, view.customer_id)
-        if view.author_id is not None:
-            author = views.author_card(conn, view.author_id)
-        if view.subject != "brand":
-            arc = views.arc_summary(conn, view.subject)
-            days, end = views.daily_means(conn, view.subject, end=utcnow().date(), days=CHART_DAYS)
-            markers = [(view.created_at.date(), "alert")]
-            if arc and arc.change_point:
-                markers.append((arc.change_point, "change"))
-            chart = arc_chart(days, end=end, span=CHART_DAYS, markers=markers)
-    context = {"detail": detail, "alert": view, "customer": customer, "author": author, "arc": arc,
+    profile = profile_of(request, view.subject, mentions=0) if view.subject != "brand" else None
+    with request.app.state.engine.connect() as conn:
+        fields = views.customer_fields(conn, view.customer_id) if view.customer_id else None
+        author = views.author_card(conn, view.author_id) if view.author_id is not None else None
+    chart = chart_of(profile, [(view.created_at.date(), "alert")]) if profile else None
+    context = {"detail": detail, "alert": view, "customer": fields, "author": author, "profile": profile,
                "chart": chart, "reasons": request.app.state.config.alerts.resolution_reasons,
                "snooze_choices": SNOOZE_CHOICES, "now": utcnow(), "here": request.url.path}
     return request.app.state.templates.TemplateResponse(request, "alert.html", context)

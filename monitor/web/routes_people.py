@@ -1,25 +1,34 @@
-"""A customer's page, an author's page, and the search over both."""
+"""A customer's page, an author's page, and the search over both: a thin shell over the customer profile."""
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from monitor import alerts
+from monitor import alerts, pipeline
+from monitor.arcstore import recent_mentions
 from monitor.models import utcnow
 from monitor.web import views
 from monitor.web.auth import account_of
-from monitor.web.chart import arc_chart
+from monitor.web.chart import Chart, arc_chart
 
-CHART_DAYS = 90
+MENTIONS = 25
 
 
-def _arc(conn, subject: str):
-    arc = views.arc_summary(conn, subject)
-    days, end = views.daily_means(conn, subject, end=utcnow().date(), days=CHART_DAYS)
-    markers = [(arc.change_point, "change")] if arc and arc.change_point else []
-    return arc, arc_chart(days, end=end, span=CHART_DAYS, markers=markers)
+def profile_of(request: Request, subject: str, *, mentions: int = MENTIONS):
+    """The CustomerProfile of 'c:ID' or 'a:ID' (handles, tenure, arc, daily series, mentions), or None."""
+    app = request.app
+    return pipeline.customer_profile(app.state.engine, app.state.config, subject, mentions=mentions)
+
+
+def chart_of(profile, markers=()) -> Chart:
+    """The arc chart of a profile's daily series."""
+    arc = profile.who.arc
+    marks = list(markers) + ([(arc.change_point, "change")] if arc and arc.change_point else [])
+    return arc_chart(profile.daily, end=profile.end, span=profile.window_days, markers=marks)
 
 
 def customer_page(request: Request) -> Response:
@@ -28,37 +37,38 @@ def customer_page(request: Request) -> Response:
     customer_id = request.path_params["customer_id"]
     engine = request.app.state.engine
     with engine.connect() as conn:
-        customer = views.customer_card(conn, customer_id)
-        if customer is None:
-            raise HTTPException(404, "There is no such customer.")
-        arc, chart = _arc(conn, f"c:{customer_id}")
-        mentions = views.customer_mentions(conn, customer_id)
+        fields = views.customer_fields(conn, customer_id)
+    profile = profile_of(request, f"c:{customer_id}") if fields else None
+    if profile is None:
+        raise HTTPException(404, "There is no such customer.")
     found = alerts.list_alerts(engine, status="all", customer_id=customer_id, limit=100)
-    context = {"customer": customer, "arc": arc, "chart": chart, "mentions": mentions, "alerts": found,
+    context = {"customer": fields, "profile": profile, "chart": chart_of(profile), "alerts": found,
                "now": utcnow()}
     return request.app.state.templates.TemplateResponse(request, "customer.html", context)
 
 
 def author_page(request: Request) -> Response:
-    """GET /authors/{id}: a handle on one platform, its arc and its latest mentions."""
+    """GET /authors/{id}: an unlinked author's arc and mentions; a linked one's page is their customer's."""
     account_of(request)
     author_id = request.path_params["author_id"]
     with request.app.state.engine.connect() as conn:
         author = views.author_card(conn, author_id)
         if author is None:
             raise HTTPException(404, "There is no such author.")
-        arc, chart = _arc(conn, f"a:{author_id}")
-        mentions = views.author_mentions(conn, author_id)
-    context = {"author": author, "arc": arc, "chart": chart, "mentions": mentions, "now": utcnow()}
+        if author.customer_id:  # the customer's arc is the arc of all their handles
+            return RedirectResponse(f"/customers/{quote(author.customer_id, safe='')}", status_code=303)
+        profile = profile_of(request, f"a:{author_id}")
+        mentions = profile.mentions if profile else tuple(recent_mentions(conn, f"a:{author_id}", limit=MENTIONS))
+    context = {"author": author, "profile": profile, "chart": chart_of(profile) if profile else None,
+               "mentions": mentions, "now": utcnow()}
     return request.app.state.templates.TemplateResponse(request, "author.html", context)
 
 
 def search_page(request: Request) -> Response:
     """GET /search?q=: customers by id, name, account or email; authors by handle."""
     account_of(request)
-    query = request.query_params.get("q", "")
     with request.app.state.engine.connect() as conn:
-        results = views.search(conn, query)
+        results = views.search(conn, request.query_params.get("q", ""))
     return request.app.state.templates.TemplateResponse(request, "search.html", {"results": results})
 
 

@@ -1,0 +1,302 @@
+"""The complaint-aware scorer: hand-written cases that always run, and the labelled dev set on real complaints."""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from monitor._cue_engine import CueMatcher
+from monitor.complaint import CUE_NAMES, ComplaintScorer
+from monitor.fastvader import FastVader
+from monitor.sentiment import ScorerSpec, VaderScorer, build_scorer
+from monitor.types import Score, label_for
+from tests.corpora import GROUND_TRUTH_SETS, devset, ground_truth, ibm_agent_turns, ibm_client_turns, twcs_rows
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ComplaintScorer:
+    return ComplaintScorer(reference_year=2026)
+
+
+# text, expected label, cues that must be among the reported ones
+CASES = [
+    ("Been waiting 9 days for a reply from support.", "negative", {"waiting"}),
+    ("On hold for 2 hours now.", "negative", {"waiting"}),
+    ("Still no reply. Third time I'm asking.", "negative", {"waiting", "repeat_contact"}),
+    ("They closed my ticket without fixing anything.", "negative", {"unresolved"}),
+    ("The app crashes every time I open it.", "negative", {"outage"}),
+    ("My internet is not working. Can you help?", "negative", {"outage"}),
+    ("Charged twice for the same order. I want a refund.", "negative", {"billing"}),
+    ("The package never arrived and the tracking says delivered.", "negative", {"non_delivery"}),
+    ("Someone hacked my account and changed the password", "negative", {"account_access"}),
+    ("Looking for alternatives, our contract ends in June.", "negative", {"churn_intent"}),
+    ("Switching to Acme next month, your prices keep going up.", "negative", {"churn_intent"}),
+    ("I'm escalating this to a manager and filing with the BBB.", "negative", {"escalation"}),
+    ("My lawyer will be in touch.", "negative", {"escalation"}),
+    ("Thanks for nothing.", "negative", {"sarcasm"}),
+    ("Great job... not.", "negative", {"sarcasm"}),
+    ("I just love waiting on hold for 2 hours.", "negative", {"sarcasm", "waiting"}),
+    ("Another fantastic day of non-functioning email, thanks a lot!", "negative", {"sarcasm", "outage"}),
+    ("Your reps are completely incompetent", "negative", {"insult"}),
+    ("They cancelled my flight and nobody will tell us anything", "negative", {"cancellation"}),
+    ("Customer for 10 years and never been this disappointed", "negative", {"tenure_claim"}),
+    ("Loyal customer for a decade and this is how you treat me?", "negative", {"tenure_claim", "frustration"}),
+    ("Thanks for the quick fix, support was great!", "positive", set()),
+    ("Love the new update, great work team!", "positive", set()),
+    ("Your support team fixed my issue in 5 minutes. Amazing!", "positive", {"resolved"}),
+    ("It was down this morning but it's working again, thanks!", "positive", {"resolved"}),
+    ("Thanks again!", "positive", set()),
+    ("Any recommendations for a good CRM tool?", "positive", {"buying_intent"}),
+    ("Is there an alternative to Zendesk for a small team?", "neutral", {"buying_intent"}),
+    ("Looking for a tool to track brand mentions, any recommendations?", "neutral", {"buying_intent"}),
+    ("The store opens at 9am on Sundays.", "neutral", set()),
+    ("You guys lost my bag and nobody will say where it is.", "negative", {"accusation"}),
+    ("Please fix the sync, it drops every night.", "negative", {"demand"}),
+    ("The app has been like this for weeks.", "negative", {"waiting"}),
+    ("I can't access my playlists anymore.", "negative", {"outage"}),
+    ("What's wrong with your website today?", "negative", {"complaint_question"}),
+    ("My router went offline again.", "negative", {"outage"}),
+    ("Screen goes black after the logo.", "negative", {"outage"}),
+    ("How do I find the dark mode setting? I don't see it.", "neutral", set()),  # a how-to question
+    ("3 months of Premium for $2. Play music offline wherever you go.", "positive", set()),  # a feature, no outage
+]
+
+
+@pytest.mark.parametrize("text,label,cues", CASES, ids=[c[0][:40] for c in CASES])
+def test_hand_written_cases(scorer, text, label, cues):
+    score = scorer.score(text)
+    assert score.label == label, score
+    assert cues <= set(score.cues), score
+
+
+def test_vader_parts_are_upstream_and_label_follows_score(scorer):
+    upstream = VaderScorer()
+    for text, _, _ in CASES:
+        score, expected = scorer.score(text), upstream.polarity_scores(text)
+        assert (score.compound, score.pos, score.neu, score.neg) == \
+            (expected["compound"], expected["pos"], expected["neu"], expected["neg"])
+        assert -1.0 <= score.score <= 1.0 and score.label == label_for(score.score)
+        assert set(score.cues) <= set(CUE_NAMES) and len(set(score.cues)) == len(score.cues)
+
+
+def test_buying_intent_alone_does_not_lower_the_score(scorer):
+    for text in ("Any recommendations for a good CRM tool?", "Is there an alternative to Zendesk?"):
+        score = scorer.score(text)
+        assert score.cues == ("buying_intent",)
+        assert score.score == pytest.approx(FastVader().polarity_scores(text)["compound"], abs=1e-4)
+
+
+@pytest.mark.parametrize("text,years", [
+    ("Customer for 10 years and never been this disappointed", 10.0),
+    ("loyal customer for a decade", 10.0),
+    ("I've been a member since 2014 and I'm cancelling", 12.0),
+    ("customer since '09", 17.0),
+    ("18 months as a subscriber", 1.5),
+    ("a 3-year customer", 3.0),
+    ("Been with you guys for over 5 years", 5.0),
+    ("I have been using your app for 6 years and it keeps crashing", 6.0),
+    ("customer for two decades", 20.0),
+])
+def test_tenure_claims(scorer, text, years):
+    score = scorer.score(text)
+    assert score.tenure_claim_years == years
+    assert "tenure_claim" in score.cues
+
+
+@pytest.mark.parametrize("text", ["I waited 10 years for this film", "Since 2014 the law has changed",
+                                  "Our customers love it", "customer since yesterday"])
+def test_no_tenure_claim_without_a_relationship_and_a_length(scorer, text):
+    score = scorer.score(text)
+    assert score.tenure_claim_years is None and "tenure_claim" not in score.cues
+
+
+def test_reference_year_is_a_parameter_defaulting_to_the_current_utc_year():
+    text = "customer since 2020"
+    assert ComplaintScorer(reference_year=2030).score(text).tenure_claim_years == 10.0
+    this_year = datetime.now(timezone.utc).year
+    assert ComplaintScorer().score(text).tenure_claim_years == this_year - 2020
+
+
+def test_domain_terms_add_cues_and_move_the_score():
+    plain = ComplaintScorer()
+    tuned = ComplaintScorer(negative_terms=["sync error", "Paywall"], positive_terms=["dark mode"])
+    text = "Got a sync error again today, and the new dark mode is here"
+    base, score = plain.score(text), tuned.score(text)
+    assert {"domain_negative", "domain_positive"} <= set(score.cues)
+    assert "domain_negative" not in base.cues
+    neg_only = ComplaintScorer(negative_terms=["sync error"]).score(text)
+    pos_only = ComplaintScorer(positive_terms=["dark mode"]).score(text)
+    assert neg_only.score < base.score < pos_only.score
+    assert ComplaintScorer(negative_terms=["paywall"]).score("PAYWALL everywhere").label == "negative"
+    assert "domain_negative" not in tuned.score("paywalls are walls").cues  # whole words only
+
+
+def test_long_posts_are_averaged_not_summed(scorer):
+    # VADER sums valence, so repeating a mild sentence drives its compound to +1 (vaderSentiment issue #151)
+    sentence = "The room was nice."
+    three, twelve = " ".join([sentence] * 3), " ".join([sentence] * 12)
+    assert FastVader().polarity_scores(twelve)["compound"] > 0.95
+    assert scorer.score(twelve).score == scorer.score(three).score < 0.9
+
+
+def test_negation_does_not_cross_a_sentence_end(scorer):
+    assert FastVader().polarity_scores("Booking no 123. Thanks.")["compound"] < 0  # upstream: "no" negates thanks
+    assert scorer.score("Booking no 123. Thanks.").label == "positive"
+
+
+def test_deterministic_and_rejects_non_text(scorer):
+    text = "Still waiting on my refund, third email now"
+    assert scorer.score(text) == ComplaintScorer(reference_year=2026).score(text) == scorer.score(text)
+    with pytest.raises(TypeError):
+        scorer.score(None)
+
+
+def test_build_scorer_gives_the_complaint_scorer_with_configured_terms():
+    built = build_scorer(ScorerSpec("complaint", negative_terms=("paywall",)))
+    assert isinstance(built, ComplaintScorer) and built.name == "complaint"
+    assert "domain_negative" in built.score("another paywall").cues
+    assert isinstance(built.score("fine"), Score)
+
+
+def test_trigger_gating_never_changes_which_cues_fire():
+    matcher = CueMatcher()
+    texts = [t.lower() for t, _, _ in CASES] + [
+        "ive done that multiple times", "is psn down?", "#customerservicefail", "thx 🙃", "so that's comforting",
+        "non-functioning", "overcharged!!", "price-gouging", "ugh", "i can't log in", "it doesnt work",
+        "not working any more", "what's going on with my order", "y'all lost my bag", "get your act together"]
+    for text in texts:
+        assert matcher.find(text) == matcher.find_ungated(text), text
+
+
+# --- real data: skipped when ../shared/data is absent ----------------------------------------------------------
+
+
+def _all_shared_texts(shared) -> list[str]:
+    texts = [r.text for name in GROUND_TRUTH_SETS for r in ground_truth(shared, name)]
+    texts += [r["text"] for r in twcs_rows(shared)]
+    return texts + list(ibm_client_turns(shared).values()) + ibm_agent_turns(shared)
+
+
+def test_trigger_gating_is_exact_on_real_corpora(shared_data):
+    matcher = CueMatcher()
+    lowered = [t.lower().replace("\u2019", "'") for t in _all_shared_texts(shared_data)]
+    assert [t for t in lowered if matcher.find(t) != matcher.find_ungated(t)] == []
+
+
+def _rates(label_of, items) -> dict[str, float]:
+    out = {}
+    for label in ("negative", "neutral", "positive"):
+        group = [d for d in items if d.label == label]
+        out[label] = sum(label_of(d.text) == "negative" for d in group) / len(group)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _devset(shared: Path):
+    return devset(shared)
+
+
+@pytest.fixture
+def labelled(shared_data):
+    return _devset(shared_data)
+
+
+def test_devset_has_enough_hand_labels(labelled):
+    assert len(labelled) >= 300
+    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2"}
+    assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
+
+
+def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
+    # The first held-out split was evaluated, then its errors were seen: it is tuning data now.
+    tuning = [d for d in labelled if d.split in ("dev", "dev2", "heldout")]
+    ours = _rates(lambda t: scorer.score(t).label, tuning)
+    vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
+    figures = f"complaint {ours} / vader {vader}"
+    assert ours["negative"] >= 0.75, figures  # share of real complaints labelled negative
+    assert ours["positive"] <= 0.03, figures  # share of positive posts labelled negative
+    assert ours["negative"] > vader["negative"] + 0.2, figures
+
+
+def test_heldout2_split_beats_vader_by_the_figures_measured_once(labelled, scorer):
+    # heldout2 was evaluated once, after tuning (README). The goals (>= 75% of complaints negative, <= 3% of
+    # positives negative) are MISSED there: these floors are the figures it achieved, 96/137 and 1/24.
+    heldout = [d for d in labelled if d.split == "heldout2"]
+    ours = _rates(lambda t: scorer.score(t).label, heldout)
+    vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), heldout)
+    figures = f"complaint {ours} / vader {vader}"
+    assert ours["negative"] >= 0.70, figures
+    assert ours["negative"] >= vader["negative"] + 0.3, figures
+    assert ours["positive"] <= 1 / 24, figures
+    assert ours["neutral"] <= 0.22, figures
+
+
+def _pearson(xs, ys) -> float:
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    return sxy / math.sqrt(sum((x - mx) ** 2 for x in xs) * sum((y - my) ** 2 for y in ys))
+
+
+def test_correlation_with_human_ratings_of_tweets(shared_data, scorer):
+    rated = ground_truth(shared_data, "tweets")
+    r = _pearson([scorer.score(x.text).score for x in rated], [x.mean for x in rated])
+    assert r >= 0.86, r
+
+
+def test_clearly_positive_tweets_stay_out_of_negative(shared_data, scorer):
+    positive = [x for x in ground_truth(shared_data, "tweets") if x.mean >= 2.0]
+    wrong = [x.text for x in positive if scorer.score(x.text).label == "negative"]
+    assert len(wrong) <= 0.01 * len(positive), wrong
+
+
+# --- `arcwatch score` ---------------------------------------------------------------------------------------------
+
+
+def _run_score(stdin: bytes, *args: str, cwd) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARCWATCH_")}
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run([sys.executable, "-m", "monitor.cli", *args, "score"], input=stdin, cwd=cwd, env=env,
+                          capture_output=True, timeout=120)
+
+
+def test_score_cli_writes_one_json_line_per_input_line_in_order(tmp_path):
+    texts = ["Been waiting 9 days for a reply from support.", "Thanks for the quick fix, support was great!", "",
+             "tab\tand bare\rcarriage return stay in one text", "customer for 10 years, cancelling now"]
+    stdin = "\n".join(texts[:3]).encode() + b"\r\n" + "\n".join(texts[3:]).encode()  # CRLF and no final newline
+    done = _run_score(stdin, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    scorer = ComplaintScorer()
+    assert len(rows) == len(texts)
+    for text, row in zip(texts, rows):
+        s = scorer.score(text)
+        assert row == {"compound": s.compound, "score": s.score, "label": s.label, "cues": list(s.cues)}
+    assert rows[0]["label"] == "negative" and "waiting" in rows[0]["cues"]
+    assert rows[1]["label"] == "positive"
+
+
+def test_score_cli_uses_the_configured_scorer_and_terms(tmp_path):
+    (tmp_path / "config.toml").write_text('[sentiment]\nnegative_terms = ["sync error"]\n')
+    done = _run_score(b"another sync error\n", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "domain_negative" in json.loads(done.stdout)["cues"]
+    (tmp_path / "config.toml").write_text('[sentiment]\nscorer = "vader"\n')
+    row = json.loads(_run_score(b"Been waiting 9 days for a reply\n", cwd=tmp_path).stdout)
+    assert row["cues"] == [] and row["score"] == row["compound"]
+
+
+def test_score_cli_keeps_undecodable_lines_and_reports_bad_config(tmp_path):
+    done = _run_score(b"ok\n\xff\xfe broken bytes\nfine\n", cwd=tmp_path)
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 3
+    (tmp_path / "config.toml").write_text('[sentiment]\nscorer = 3\n')
+    bad = _run_score(b"text\n", cwd=tmp_path)
+    assert bad.returncode == 2 and b"sentiment.scorer" in bad.stderr and bad.stdout == b""
