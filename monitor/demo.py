@@ -228,7 +228,7 @@ def _write_person(w: _Writer, person: Person, days: int, start: date) -> None:
         for _ in range(2):
             w.post(person, "strong", bad_day)
     if person.story == "lead":
-        w.post(person, "lead", start + timedelta(days=days - rng.randint(1, 20)))
+        w.post(person, "lead", start + timedelta(days=days - rng.randint(1, 6)))
 
 
 def build_world(directory: str | Path, *, seed: int = 7, end: datetime | None = None,
@@ -245,7 +245,7 @@ def build_world(directory: str | Path, *, seed: int = 7, end: datetime | None = 
     for person in people:
         _write_person(writer, person, days, start)
     crowd = [p for p in people if p.story == "community"]
-    outage_day = end.date() - timedelta(days=3)
+    outage_day = end.date()  # within the last day, so the volume-spike rule sees it
     for _ in range(90):
         writer.post(rng.choice(crowd), "outage", outage_day)
     for row in list(writer.rows):  # retweets: identical text by another author

@@ -190,8 +190,8 @@ class SourceRun:
         self.pages = 0
         self.result: SourceResult | None = None
         self.deadline = 0.0
-        self._lock = threading.Lock()  # a page commit and the abandon decision never interleave
-        self._done = False
+        self._lock = threading.Lock()  # guards _done only: never held across a database call
+        self._done = False  # the run's outcome is decided (finished, or abandoned by the waiting thread)
         self._failures = 0
         self.thread = threading.Thread(target=self._main, name=f"source:{spec.name}", daemon=True)
 
@@ -250,8 +250,9 @@ class SourceRun:
         with self._lock:
             if self._done:  # abandoned: its budget ran out, nothing more is stored
                 return False
-            counts = commit_page(self.engine, source=self.spec.name, platform=platform, mentions=page.mentions,
-                                 scores=scores, deleted_ids=page.deleted_ids, cursor=page.cursor)
+        # A page being committed as the budget runs out still lands whole, with its cursor: consistent.
+        counts = commit_page(self.engine, source=self.spec.name, platform=platform, mentions=page.mentions,
+                             scores=scores, deleted_ids=page.deleted_ids, cursor=page.cursor)
         self.pages += 1
         self.counts = PageCounts(new=self.counts.new + counts.new, updated=self.counts.updated + counts.updated,
                                  deleted=self.counts.deleted + counts.deleted)
@@ -268,13 +269,13 @@ class SourceRun:
             if self._done:
                 return
             self._done = True
-            if record:
-                try:
-                    record_run(self.engine, self.spec.name, ok=status == "ok", new=self.counts.new, error=error,
-                               backoff_until=backoff_until, count_failure=status == "failed")
-                except Exception as db_exc:  # noqa: BLE001 - report the source's result even if the DB is down
-                    log.error("source %s: could not record its health: %s", self.spec.name, db_exc)
-            self.result = self._result(status, error, backoff_until)
+        if record:
+            try:
+                record_run(self.engine, self.spec.name, ok=status == "ok", new=self.counts.new, error=error,
+                           backoff_until=backoff_until, count_failure=status == "failed")
+            except Exception as db_exc:  # noqa: BLE001 - report the source's result even if the DB is down
+                log.error("source %s: could not record its health: %s", self.spec.name, db_exc)
+        self.result = self._result(status, error, backoff_until)
         log.info("source=%s kind=%s status=%s new=%d updated=%d deleted=%d pages=%d%s", self.spec.name,
                  self.spec.kind, status, self.counts.new, self.counts.updated, self.counts.deleted, self.pages,
                  f" error={error!r}" if error else "")

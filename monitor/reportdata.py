@@ -2,7 +2,8 @@
 
 Every function takes UTC-aware bounds (start inclusive, end exclusive) and skips deleted mentions.
 Day bucketing follows a time zone: PostgreSQL converts with AT TIME ZONE; SQLite, which has no zone
-database, groups by UTC hour (or minute, for zones with half-hour offsets) and Python maps buckets to days.
+database, gets the range split where the zone's UTC offset changes (DST) and a fixed-offset
+date(created_at, '+N seconds') per piece, so every mention lands on its local day, half-hour zones included.
 """
 from __future__ import annotations
 
