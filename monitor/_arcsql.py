@@ -23,7 +23,8 @@ def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start:start + size]
 
 
-def _insert(conn: Connection, table):
+def dialect_insert(conn: Connection, table):
+    """An INSERT that the dialect can turn into ON CONFLICT (PostgreSQL or SQLite)."""
     return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
 
 
@@ -83,7 +84,7 @@ def new_totals(conn: Connection, where: Any) -> dict[str, tuple[int, Any, Any]]:
 def add_daily(conn: Connection, query, *, returning: bool) -> set[str]:
     """Add the query's rows into ArcDaily (summing into existing days); return the subjects touched."""
     d = ArcDaily.__table__
-    stmt = _insert(conn, d).from_select(list(DAILY_COLUMNS), query)
+    stmt = dialect_insert(conn, d).from_select(list(DAILY_COLUMNS), query)
     ex = stmt.excluded
     least = func.least if conn.dialect.name == "postgresql" else func.min  # sqlite: two-argument min()
     greatest = func.greatest if conn.dialect.name == "postgresql" else func.max
@@ -105,6 +106,13 @@ def rebuild_daily(conn: Connection, *, authors: list[int], customers: list[str],
     for chunk in chunks(customers):
         conn.execute(delete(d).where(d.c.subject.in_([f"c:{c}" for c in chunk])))
         add_daily(conn, customer_daily(conn, and_(link.c.customer_id.in_(chunk), m.c.id <= top)), returning=False)
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """After a rebuild on PostgreSQL, ANALYZE the arc tables: stale statistics turn the next incremental
+    run's lookups by subject into whole-table scans."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE arcdaily, arcstate")
 
 
 def customers_of_authors(conn: Connection, author_ids: list[int]) -> set[str]:

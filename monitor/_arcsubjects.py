@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 
 from monitor._arcsql import chunks
 from monitor.arcs import tenure_days
-from monitor.arcstore import ArcSubject, _arc, author_tenure, make_subject
+from monitor.arcstore import ArcSubject, arc_of_row, author_tenure, make_subject
 from monitor.models import ArcState, Author, AuthorLink, Customer
 
 
@@ -47,7 +47,7 @@ def _customers(conn: Connection, today: date, ids: list[str] | None, trend: str 
         out.append(make_subject(subject=f"c:{r.cid}", display_id=r.cid, name=r.cname, customer_id=r.cid,
                                 author_id=None, rostered=True, is_customer=True,
                                 tier=r.tier, tenure=tenure_days(today=today, customer_since=r.customer_since),
-                                arc=_arc(r) if r.subject is not None else None))
+                                arc=arc_of_row(r) if r.subject is not None else None))
     return out
 
 
@@ -69,5 +69,5 @@ def _authors(conn: Connection, today: date, unrostered: bool, ids: list[int] | N
                                claimed_years=r.claimed_tenure_years)
         out.append(make_subject(subject=f"a:{r.aid}", display_id=f"{r.platform}:{r.handle_norm}", name=r.handle,
                                 customer_id=None, author_id=r.aid, rostered=False, is_customer=unrostered,
-                                tier=None, tenure=tenure, arc=_arc(r)))
+                                tier=None, tenure=tenure, arc=arc_of_row(r)))
     return out

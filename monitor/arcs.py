@@ -192,7 +192,8 @@ def _change_point(ys: Sequence[float], params: ArcParams) -> tuple[int, float] |
         left_n, right_n = split, n - split
         left_mean = prefix[split] / left_n
         right_mean = (prefix[n] - prefix[split]) / right_n
-        ss = (prefix_sq[split] - left_n * left_mean ** 2) + (prefix_sq[n] - prefix_sq[split] - right_n * right_mean ** 2)
+        ss = (prefix_sq[split] - left_n * left_mean ** 2
+              + prefix_sq[n] - prefix_sq[split] - right_n * right_mean ** 2)
         sd = max(math.sqrt(max(ss, 0.0) / (n - 2)), params.std_floor)
         shift = right_mean - left_mean
         t = abs(shift) / (sd * math.sqrt(1 / left_n + 1 / right_n))

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Integer, cast, delete, func, literal_column, select, type_coerce
 from sqlalchemy.engine import Connection
 
-from monitor._arcsql import _insert, chunks
+from monitor._arcsql import dialect_insert, chunks
 from monitor.arcs import ArcFigures, ArcParams, Series, compute_series
 from monitor.models import ArcDaily, ArcState
 from monitor.types import ArcPoint
@@ -126,7 +126,7 @@ def state_row(subject: str, f: ArcFigures, totals: tuple[int, Any, Any], now: da
 def _write(conn: Connection, rows: list[dict], *, upsert: bool) -> None:
     if not rows:
         return
-    stmt = _insert(conn, ArcState.__table__)
+    stmt = dialect_insert(conn, ArcState.__table__)
     if upsert:
         stmt = stmt.on_conflict_do_update(index_elements=["subject"],
                                           set_={c: stmt.excluded[c] for c in STATE_COLUMNS if c != "subject"})

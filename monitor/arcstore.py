@@ -11,7 +11,7 @@ from typing import Any, Iterable
 from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 
-from monitor._arcsql import _insert, chunks
+from monitor._arcsql import dialect_insert, chunks
 from monitor.arcs import risk, tenure_days
 from monitor.arcstate import daily_points, subject_ids
 from monitor.models import ArcDirty, ArcState, Author, AuthorLink, Customer, Mention, utcnow
@@ -78,12 +78,13 @@ def mark_subjects_dirty(conn: Connection, subjects: Iterable[str]) -> None:
     """Have the next evaluation rebuild these subjects ('c:ID' or 'a:ID') from their mentions."""
     rows = [{"subject": s, "marked_at": utcnow()} for s in sorted(set(subjects))]
     if rows:
-        stmt = _insert(conn, ArcDirty.__table__)
+        stmt = dialect_insert(conn, ArcDirty.__table__)
         conn.execute(stmt.on_conflict_do_update(index_elements=["subject"],
                                                 set_={"marked_at": stmt.excluded.marked_at}), rows)
 
 
-def _arc(row: Any) -> Arc:
+def arc_of_row(row: Any) -> Arc:
+    """The Arc of an ArcState row."""
     as_of = (row.state or {}).get("as_of")
     return Arc(subject=row.subject, trend=row.trend, level=row.level, mean_30d=row.mean_30d,
                mean_prior=row.mean_prior, slope=row.slope, negative_7d=row.negative_7d,
@@ -97,7 +98,7 @@ def get_arc(conn: Connection, subject: str) -> Arc | None:
     """The stored arc of one subject, or None if it has no mentions (or was never evaluated)."""
     s = ArcState.__table__
     row = conn.execute(select(s).where(s.c.subject == subject)).first()
-    return _arc(row) if row else None
+    return arc_of_row(row) if row else None
 
 
 def get_arcs(conn: Connection, subjects: Iterable[str]) -> dict[str, Arc]:
@@ -105,7 +106,7 @@ def get_arcs(conn: Connection, subjects: Iterable[str]) -> dict[str, Arc]:
     s = ArcState.__table__
     found: dict[str, Arc] = {}
     for chunk in chunks(sorted(set(subjects)), BATCH):
-        found.update((r.subject, _arc(r)) for r in conn.execute(select(s).where(s.c.subject.in_(chunk))))
+        found.update((r.subject, arc_of_row(r)) for r in conn.execute(select(s).where(s.c.subject.in_(chunk))))
     return found
 
 

@@ -102,7 +102,7 @@ def exclusive(engine: Engine) -> Iterator[Connection]:
 
 def _claim(conn: Connection) -> None:
     kv = KeyValue.__table__
-    stmt = q._insert(conn, kv).values(key=LOCK_KEY, value={"at": utcnow().isoformat()})
+    stmt = q.dialect_insert(conn, kv).values(key=LOCK_KEY, value={"at": utcnow().isoformat()})
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
 
 
@@ -114,7 +114,7 @@ def read_watermark(conn: Connection) -> dict | None:
 
 def _write_watermark(conn: Connection, value: dict) -> None:
     kv = KeyValue.__table__
-    stmt = q._insert(conn, kv).values(key=WATERMARK_KEY, value=value)
+    stmt = q.dialect_insert(conn, kv).values(key=WATERMARK_KEY, value=value)
     conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
 
 
@@ -157,6 +157,8 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool) -
     due = set() if touched is None else _due(conn, today) - touched
     subjects = recompute(conn, None if touched is None else touched | due, today=today, params=params, now=now,
                          plan=None if touched is None else plan)
+    if full:
+        q.refresh_statistics(conn)
     return {"full": full, "new_mentions": new, "watermark": top, "rebuilt": rebuilt, "refreshed": len(due),
             "updated": len(subjects), "subjects": tuple(sorted(subjects))}
 

@@ -203,7 +203,7 @@ def run_demo(directory: str | Path, *, seed: int = 7, now=None):
     digest(engine, config, out=str(digest_file), now=world.end)
     result.outputs.append(("Yesterday's digest, as the email would show it", digest_file))
     report_file = directory / "report.html"
-    report(engine, config, out=str(report_file), now=world.end)
+    report(engine, config, end=world.end.date(), out=str(report_file), now=world.end)  # include today's alerts
     result.outputs.append(("Executive trend report, last 30 days", report_file))
     at_risk = [{"customer_id": s.display_id, "name": s.name, "trend": s.arc.trend, "level": s.arc.level,
                 "negative_30d": s.arc.negative_30d}

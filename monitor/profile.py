@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy.engine import Connection
 
-from monitor.arcstore import (ArcSubject, Handle, MentionView, author_handles, customer_handles, customer_subjects, daily_series,
-                              recent_mentions)
+from monitor.arcstore import (ArcSubject, Handle, MentionView, author_handles, customer_handles, customer_subjects,
+                              daily_series, recent_mentions)
 from monitor.identity import link_history, resolve_subject
 from monitor.types import ArcPoint
 

@@ -130,30 +130,36 @@ def daily_by_platform(engine: Engine, start: datetime, end: datetime, tz: str,
     terms = [t for t in dict.fromkeys(t.strip() for t in terms) if t]
     out: dict[tuple[str, date], PlatformDay] = {}
     with engine.connect() as conn:
-        hits = [_contains(conn, term) for term in terms]
-        cols = [func.count().label("n"), func.sum(M.c.score).label("s"),
-                func.sum(case((M.c.label == "negative", 1), else_=0)).label("neg"),
-                func.sum(case((M.c.label == "positive", 1), else_=0)).label("pos")]
-        for i, hit in enumerate(hits):
-            cols += [func.sum(case((hit, 1), else_=0)).label(f"n{i}"),
-                     func.sum(case((hit, M.c.score), else_=0.0)).label(f"s{i}")]
-        if hits:
-            named = or_(*hits)
-            cols += [func.sum(case((named, 0), else_=1)).label("nn"),
-                     func.sum(case((named, 0.0), else_=M.c.score)).label("ns")]
         for seg_start, seg_end, day in _day_segments(conn, start, end, tz):
-            query = select(M.c.platform, day.label("day"), *cols).where(_live(seg_start, seg_end))
-            for r in conn.execute(query.group_by(M.c.platform, day)):
-                _merge(out, r._mapping, len(hits))
+            for r in conn.execute(_daily_query(conn, seg_start, seg_end, day, terms)):
+                _merge(out, r._mapping, len(terms))
     return sorted(out.values(), key=lambda p: (p.day, p.platform))
 
 
-def _contains(conn: Connection, term: str):
-    """text contains term, ignoring case: ILIKE on PostgreSQL; LIKE on SQLite, which ignores ASCII case."""
-    pattern = f"%{_like_escape(term)}%"
-    if conn.dialect.name == "postgresql":
-        return M.c.text.ilike(pattern, escape="\\")
-    return M.c.text.like(pattern, escape="\\")
+def _daily_query(conn: Connection, start: datetime, end: datetime, day, terms: list[str]):
+    """GROUP BY platform and day. Term flags are computed once per row in a subquery the planner may not
+    flatten (LIMIT -1 / OFFSET 0): evaluated inside each SUM they cost about twice as much."""
+    base = (M.c.platform, day.label("day"), M.c.score, M.c.label)
+    if conn.dialect.name == "postgresql":  # ILIKE is slow there: lower-case each text once, then strpos
+        low = select(*base, func.lower(M.c.text).label("lt")).where(_live(start, end)).offset(0).subquery()
+        flags = [case((func.strpos(low.c.lt, t.lower()) > 0, 1), else_=0).label(f"f{i}")
+                 for i, t in enumerate(terms)]
+        src = select(low.c.platform, low.c.day, low.c.score, low.c.label, *flags).offset(0).subquery()
+    else:  # SQLite's LIKE ignores ASCII case
+        flags = [case((M.c.text.like(f"%{_like_escape(t)}%", escape="\\"), 1), else_=0).label(f"f{i}")
+                 for i, t in enumerate(terms)]
+        src = select(*base, *flags).where(_live(start, end)).limit(-1).subquery()
+    cols = [func.count().label("n"), func.sum(src.c.score).label("s"),
+            func.sum(case((src.c.label == "negative", 1), else_=0)).label("neg"),
+            func.sum(case((src.c.label == "positive", 1), else_=0)).label("pos")]
+    for i in range(len(terms)):
+        flag = src.c[f"f{i}"]
+        cols += [func.sum(flag).label(f"n{i}"), func.sum(flag * src.c.score).label(f"s{i}")]
+    if terms:
+        unnamed = sum((src.c[f"f{i}"] for i in range(1, len(terms))), src.c["f0"]) == 0
+        cols += [func.sum(case((unnamed, 1), else_=0)).label("nn"),
+                 func.sum(case((unnamed, src.c.score), else_=0.0)).label("ns")]
+    return select(src.c.platform, src.c.day, *cols).group_by(src.c.platform, src.c.day)
 
 
 def _day_segments(conn: Connection, start: datetime, end: datetime, tz: str):

@@ -108,9 +108,9 @@ class Service:
         for job in self.jobs:
             self.scheduler.add_job(self._guarded, job.trigger, args=(job.id, job.func, self.engine, self.config),
                                    id=job.id)
-        self.scheduler.start()
         log_line(event="started", pid=os.getpid(), sources=[s.name for s in self.specs],
-                 jobs=[j.id for j in self.jobs])
+                 jobs=[j.id for j in self.jobs])  # before the first job can log
+        self.scheduler.start()
 
     def run_until_stopped(self) -> None:
         """Start, then block until SIGTERM/SIGINT (or the stop event), then shut down cleanly."""

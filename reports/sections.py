@@ -53,25 +53,33 @@ class Decliner:
 
 @dataclass(frozen=True, kw_only=True)
 class Outreach:
+    """Customers contacted or not, how many recovered, how many are still inside the 30 days (pending),
+    and how many said nothing since (silent): the rates count only the decided ones."""
+
     contacted: int
     contacted_recovered: int
     contacted_pending: int
+    contacted_silent: int
     others: int
     others_recovered: int
     others_pending: int
+    others_silent: int
 
-    @staticmethod
-    def _rate(recovered: int, total: int, pending: int) -> float | None:
-        decided = total - pending
-        return recovered / decided if decided else None
+    @property
+    def contacted_decided(self) -> int:
+        return self.contacted - self.contacted_pending - self.contacted_silent
+
+    @property
+    def others_decided(self) -> int:
+        return self.others - self.others_pending - self.others_silent
 
     @property
     def contacted_rate(self) -> float | None:
-        return self._rate(self.contacted_recovered, self.contacted, self.contacted_pending)
+        return self.contacted_recovered / self.contacted_decided if self.contacted_decided else None
 
     @property
     def others_rate(self) -> float | None:
-        return self._rate(self.others_recovered, self.others, self.others_pending)
+        return self.others_recovered / self.others_decided if self.others_decided else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,11 +93,13 @@ class VoiceRow:
 
 
 def example(m: rd.MentionRef) -> Example:
+    """A mention as a theme's example: cleaned text, safe link."""
     return Example(text=clean(m.text) or clean(m.title) or "(no text)", author=clean(m.author, 60),
                    platform=clean(m.platform, 40), score=m.score, url=safe_url(m.url))
 
 
 def themes(engine: Engine, start: datetime, end: datetime):
+    """Negative and positive themes from the most extreme mentions, and a function counting cues."""
     neg = rd.extreme_mentions(engine, start, end, label="negative", limit=THEME_SAMPLE)
     pos = rd.extreme_mentions(engine, start, end, label="positive", limit=THEME_SAMPLE)
     neg_text, pos_text = [m.text for m in neg], [m.text for m in pos]
@@ -108,7 +118,8 @@ def themes(engine: Engine, start: datetime, end: datetime):
 
 
 def decliners(engine: Engine, periods: list[rd.SubjectPeriod], prior_start: date, end: date,
-               limit: int = 10, min_mentions: int = 3) -> tuple[Decliner, ...]:
+              limit: int = 10, min_mentions: int = 3) -> tuple[Decliner, ...]:
+    """The customers whose mean sentiment fell most from the prior period, with sparklines of both."""
     ranked = []
     for s in periods:
         if s.count_cur >= min_mentions and s.count_prior >= min_mentions:
@@ -137,12 +148,19 @@ def decliners(engine: Engine, periods: list[rd.SubjectPeriod], prior_start: date
 
 
 def outreach(engine: Engine, alerts: list[rd.AlertRow], start: datetime, end: datetime, today: date) -> Outreach:
+    """Customers with an alert raised in [start, end): recovered within 30 days, contacted or not.
+
+    One verdict per customer: a customer someone reached out to counts as contacted (latest outreach),
+    any other by their first alert."""
     cohort = [a for a in alerts if start <= a.created_at < end and a.subject != "brand"
               and (a.resolution or "") not in NOT_OUTREACH]
-    days = rd.subject_days(engine, sorted({a.subject for a in cohort}), start.date() - timedelta(days=45),
-                           today + timedelta(days=1))
-    tally = {True: [0, 0, 0], False: [0, 0, 0]}  # contacted? -> [alerts, recovered, pending]
-    for a in cohort:
+    chosen: dict[str, rd.AlertRow] = {}
+    for a in sorted(cohort, key=lambda a: a.created_at):
+        if a.subject not in chosen or a.resolution == outcomes.OUTREACH:  # a later outreach wins
+            chosen[a.subject] = a
+    days = rd.subject_days(engine, sorted(chosen), start.date() - timedelta(days=45), today + timedelta(days=1))
+    tally = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # contacted? -> [customers, recovered, pending, silent]
+    for a in chosen.values():
         contacted = a.resolution == outcomes.OUTREACH
         t0 = (a.resolved_at if contacted and a.resolved_at else a.created_at).date()
         verdict = outcomes.recorded(a.outcome) if a.resolved_at else None
@@ -151,8 +169,10 @@ def outreach(engine: Engine, alerts: list[rd.AlertRow], start: datetime, end: da
         row[0] += 1
         row[1] += verdict == outcomes.RECOVERED
         row[2] += verdict == outcomes.PENDING
-    return Outreach(contacted=tally[True][0], contacted_recovered=tally[True][1], contacted_pending=tally[True][2],
-                    others=tally[False][0], others_recovered=tally[False][1], others_pending=tally[False][2])
+        row[3] += verdict == outcomes.SILENT
+    c, o = tally[True], tally[False]
+    return Outreach(contacted=c[0], contacted_recovered=c[1], contacted_pending=c[2], contacted_silent=c[3],
+                    others=o[0], others_recovered=o[1], others_pending=o[2], others_silent=o[3])
 
 
 def voice(terms: list[str], cur_days: list[rd.PlatformDay], prior_days: list[rd.PlatformDay]) -> tuple[VoiceRow, ...]:

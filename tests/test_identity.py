@@ -73,7 +73,8 @@ def test_manual_link_brings_the_handles_history_into_the_arc(engine):
 
 def test_unlink_keeps_the_link_for_audit_and_takes_its_mentions_out(engine):
     add_customer(engine, "C1", date(2019, 1, 1), [("twitter", "jane"), ("reddit", "jane_r")])
-    add(engine, series("twitter", "jane", lambda ago: 0.4, days=10) + series("reddit", "jane_r", lambda ago: -0.5, days=5))
+    add(engine, series("twitter", "jane", lambda ago: 0.4, days=10)
+        + series("reddit", "jane_r", lambda ago: -0.5, days=5))
     evaluate(engine)
     assert arc(engine, "c:C1").mentions == 15
     change = unlink_handle(engine, "C1", "reddit", "u/Jane_R", actor="bob", now=NOW)
