@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -63,7 +63,9 @@ class Mention(SQLModel, table=True):
         UniqueConstraint("platform", "external_id", name="uq_mention_platform_external"),
         Index("ix_mention_created_at", "created_at"),
         Index("ix_mention_author_created", "author_id", "created_at"),
-        Index("ix_mention_edited_at", "edited_at"),  # 0002: arcs find edited and deleted mentions
+        # 0003: partial, so the import's inserts (never edited) do not maintain it
+        Index("ix_mention_edited_at", "edited_at", sqlite_where=text("edited_at IS NOT NULL"),
+              postgresql_where=text("edited_at IS NOT NULL")),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)

@@ -68,13 +68,20 @@ def ensure_authors(conn: Connection, mentions: Sequence[Mention], cache: AuthorC
         table = Author.__table__
         insert_rows(conn, "author", ("platform", "handle", "handle_norm", "external_id", "first_seen", "last_seen"),
                     list(wanted.values()), ("platform", "handle_norm"))
-        for platform in {k[0] for k in wanted}:
-            norms = [k[1] for k in wanted if k[0] == platform]
-            rows = conn.execute(select(table.c.id, table.c.handle_norm)
-                                .where(table.c.platform == platform, table.c.handle_norm.in_(norms)))
-            for author_id, norm in rows:
-                ids[(platform, norm)] = author_id
-                cache.put((platform, norm), author_id)
+        mark = "?" if conn.dialect.name == "sqlite" else "%s"
+        cursor = conn.connection.driver_connection.cursor()  # raw: thousands of rows per batch
+        try:
+            for platform in {k[0] for k in wanted}:
+                norms = [k[1] for k in wanted if k[0] == platform]
+                for start in range(0, len(norms), 5000):
+                    chunk = norms[start:start + 5000]
+                    cursor.execute(f"SELECT id, handle_norm FROM author WHERE platform = {mark} "
+                                   f"AND handle_norm IN ({', '.join([mark] * len(chunk))})", [platform, *chunk])
+                    for author_id, norm in cursor.fetchall():
+                        ids[(platform, norm)] = author_id
+                        cache.put((platform, norm), author_id)
+        finally:
+            cursor.close()
     return ids
 
 
