@@ -213,7 +213,13 @@ class KeyValue(SQLModel, table=True):
 class Alert(SQLModel, table=True):
     """A flagged subject in the triage queue."""
 
-    __table_args__ = (Index("ix_alert_status", "status"), Index("ix_alert_subject_rule", "subject", "rule"))
+    __table_args__ = (
+        Index("ix_alert_status", "status"),
+        Index("ix_alert_subject_rule", "subject", "rule"),
+        # 0004: the database itself holds "one unresolved alert per subject and rule"
+        Index("uq_alert_open_subject_rule", "subject", "rule", unique=True,
+              sqlite_where=text("status <> 'resolved'"), postgresql_where=text("status <> 'resolved'")),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     rule: str = Field(max_length=128)
     subject: str = Field(max_length=160)

@@ -52,13 +52,11 @@ def log_line(**fields: Any) -> None:
     log.info(json.dumps(fields, default=str, ensure_ascii=False))
 
 
-def evaluation_step() -> Callable[[Engine, Config], Any] | None:
-    """monitor.pipeline.evaluate, once the arcs and rules stages provide it; else None."""
-    try:
-        pipeline = importlib.import_module("monitor.pipeline")
-    except ImportError:
-        return None
-    return getattr(pipeline, "evaluate", None)
+def evaluation_step() -> Callable[[Engine, Config], Any]:
+    """monitor.pipeline.evaluate: arcs, then rules."""
+    from monitor import pipeline
+
+    return pipeline.evaluate
 
 
 def extra_jobs(config: Config) -> list[ScheduledJob]:
@@ -181,8 +179,6 @@ class Service:
     def _evaluate(self) -> None:
         """Run the evaluation step once per burst of new mentions, never two at a time."""
         step = evaluation_step()
-        if step is None:
-            return
         self._eval_wanted.set()
         while self._eval_wanted.is_set() and not self.stop.is_set() and self._eval_lock.acquire(blocking=False):
             try:
@@ -190,9 +186,9 @@ class Service:
                     self._eval_wanted.clear()
                     started = time.monotonic()
                     try:
-                        details = step(self.engine, self.config)
+                        summary = step(self.engine, self.config)
                         log_line(job="evaluate", status="ok", seconds=round(time.monotonic() - started, 3),
-                                 **(details if isinstance(details, dict) else {}))
+                                 **summary.as_json())
                     except Exception as exc:  # noqa: BLE001 - an evaluation bug must not stop fetching
                         log_line(job="evaluate", status="error", error=f"{type(exc).__name__}: {exc}")
             finally:

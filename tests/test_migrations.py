@@ -26,3 +26,22 @@ def test_migrating_again_keeps_data(engine):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM keyvalue WHERE key = 'probe'")).scalar_one() == 1
     assert "mention" in inspect(engine).get_table_names()
+
+
+def test_database_refuses_a_second_unresolved_alert_for_one_subject_and_rule(engine):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from monitor.models import Alert, utcnow
+
+    def add(status):
+        now = utcnow()
+        with engine.begin() as conn:
+            conn.execute(Alert.__table__.insert(), {"rule": "churn-intent", "subject": "c:C1", "status": status,
+                                                    "severity": "high", "created_at": now, "updated_at": now})
+
+    add("resolved")
+    add("resolved")  # history may hold many resolved ones
+    add("open")
+    with pytest.raises(IntegrityError):
+        add("snoozed")

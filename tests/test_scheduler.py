@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
@@ -60,8 +61,8 @@ def heartbeat(engine):
 def test_service_survives_a_failing_job_and_evaluates_after_new_mentions(engine, caplog, monkeypatch):
     caplog.set_level("INFO", logger="arcwatch.run")
     evaluations = []
-    monkeypatch.setattr(pipeline, "evaluate", lambda eng, cfg: evaluations.append(time.monotonic()) or
-                        {"alerts_opened": 0}, raising=False)
+    summary = SimpleNamespace(as_json=lambda: {"alerts_opened": 0})  # what EvaluateSummary logs
+    monkeypatch.setattr(pipeline, "evaluate", lambda eng, cfg: evaluations.append(time.monotonic()) or summary)
 
     def explode(eng, cfg):
         raise RuntimeError("digest template missing")
