@@ -178,32 +178,39 @@ def read_rows(path: Path, fmt: str | None = None) -> Iterator[tuple[int, dict | 
     yield from reader(path)
 
 
-def _read_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None, int]]:
+def jsonl_lines(path: Path) -> Iterator[tuple[int, bytes, int]]:
+    """Yield (line, raw bytes without BOM or line end, bytes consumed) for each non-blank line."""
     with open(path, "rb") as fh:
         for lineno, raw in enumerate(fh, 1):
             size = len(raw)
             if lineno == 1:
                 raw = raw.removeprefix(_BOM)
             raw = raw.rstrip(b"\r\n")
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield lineno, None, f"not valid UTF-8 (byte {exc.start})", size, None
-                continue
-            try:
-                value = json.loads(line)
-            except ValueError as exc:
-                yield lineno, None, f"not valid JSON: {exc.msg} at column {exc.colno}", size, None
-                continue
-            if not isinstance(value, dict):
-                yield lineno, None, f"not a JSON object (a {type(value).__name__})", size, None
-                continue
-            if b"\\u0000" in raw:  # PostgreSQL cannot store NUL; only such rows pay for the scrub
-                yield lineno, _strip_nul(value), None, size, None
-                continue
-            yield lineno, value, None, size, line
+            if raw.strip():
+                yield lineno, raw, size
+
+
+def parse_json_line(raw: bytes) -> tuple[dict | None, str | None, str | None]:
+    """(row, error, row as JSON text if verbatim) for one JSON Lines line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not valid UTF-8 (byte {exc.start})", None
+    try:
+        value = json.loads(line)
+    except ValueError as exc:
+        return None, f"not valid JSON: {exc.msg} at column {exc.colno}", None
+    if not isinstance(value, dict):
+        return None, f"not a JSON object (a {type(value).__name__})", None
+    if b"\\u0000" in raw:  # PostgreSQL cannot store NUL; only such rows pay for the scrub
+        return _strip_nul(value), None, None
+    return value, None, line
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, dict | None, str | None, int, str | None]]:
+    for lineno, raw, size in jsonl_lines(path):
+        row, error, as_json = parse_json_line(raw)
+        yield lineno, row, error, size, as_json
 
 
 def _physical_lines(fh: io.BufferedReader, state: dict) -> Iterator[str]:

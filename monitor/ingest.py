@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque, namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -11,12 +12,12 @@ from typing import Callable, Iterator
 from sqlalchemy.engine import Engine
 
 from monitor._bulk import MENTION_COLUMNS, execute_many, insert_sql, sqlite_time
-from monitor.importer import Rejection, RowRules, read_rows, row_to_mention
+from monitor.importer import Rejection, RowRules, jsonl_lines, parse_json_line, read_rows, row_to_mention, \
+    sniff_format
 from monitor.models import utcnow
-from monitor.scoring import BatchScorer, PendingScores
+from monitor.scoring import BatchScorer, PendingScores, PendingWork
 from monitor.sentiment import ScorerSpec
 from monitor.store import AuthorCache, ensure_authors, existing_keys, normalise_handle, record_tenure_claims
-from monitor.types import Mention
 
 
 @dataclass
@@ -37,39 +38,76 @@ class ImportSummary:
 
 @dataclass
 class _Batch:
-    mentions: list[tuple[Mention, str | None]]  # with the row's JSON text when it can be kept verbatim
+    mentions: list[tuple[ImportRow, str]]  # with the row's JSON text, as it will be stored
     pending: PendingScores | None = None
 
 
-def _valid_mentions(paths: list[Path], rules: RowRules, summary: ImportSummary,
-                    advance: Callable[[int], None]) -> Iterator[tuple[Mention, str | None]]:
+@dataclass(frozen=True)
+class _Chunk:
+    """Raw records of one file, read by the parent and validated by a worker."""
+
+    path: str
+    jsonl: bool
+    items: list  # JSON Lines: (line, raw bytes); CSV: (line, row, error)
+
+
+# A validated row as it crosses back from a worker: a tuple unpickles far faster than a Mention, and
+# the fields the store reads keep their names.
+ImportRow = namedtuple("ImportRow", "platform external_id author author_id created_at text title url parent_id "
+                                    "thread_id lang deleted")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    mentions: list[tuple[ImportRow, str]]  # with the row as JSON text, as it will be stored
+    rejected: list[Rejection]
+
+
+def _prepare(job: tuple[_Chunk, RowRules]) -> _Prepared:
+    """Parse and validate a chunk (runs in a worker process on large imports)."""
+    chunk, rules = job
+    mentions, rejected = [], []
+    for item in chunk.items:
+        if chunk.jsonl:
+            line, raw = item
+            row, error, as_json = parse_json_line(raw)
+        else:
+            (line, row, error), as_json = item, None
+        if error is None:
+            try:
+                m = row_to_mention(row, rules)
+            except ValueError as exc:
+                error = str(exc)
+            else:
+                text = as_json if as_json is not None else json.dumps(m.raw, ensure_ascii=False)
+                mentions.append((ImportRow(m.platform, m.external_id, m.author, m.author_id, m.created_at, m.text,
+                                           m.title, m.url, m.parent_id, m.thread_id, m.lang, m.deleted), text))
+                continue
+        rejected.append(Rejection(file=chunk.path, line=line, reason=error))
+    return _Prepared(mentions, rejected)
+
+
+def _raw_chunks(paths: list[Path], summary: ImportSummary, advance: Callable[[int], None],
+                size: int) -> Iterator[_Chunk]:
+    """Chunks of at most `size` raw records, never spanning two files."""
     for path in paths:
         try:
-            rows = read_rows(path)
+            jsonl = sniff_format(path) == "jsonl"
+            records = (((line, raw), n) for line, raw, n in jsonl_lines(path)) if jsonl else \
+                (((line, row, error), n) for line, row, error, n, _ in read_rows(path, "csv"))
             summary.files += 1
-            for line, row, error, size, as_json in rows:
-                advance(size)
+            items: list = []
+            for item, nbytes in records:
+                advance(nbytes)
                 summary.read += 1
-                if error is None:
-                    try:
-                        yield row_to_mention(row, rules), as_json
-                        continue
-                    except ValueError as exc:
-                        error = str(exc)
-                summary.rejected.append(Rejection(file=str(path), line=line, reason=error))
+                items.append(item)
+                if len(items) >= size:
+                    yield _Chunk(str(path), jsonl, items)
+                    items = []
+            if items:
+                yield _Chunk(str(path), jsonl, items)
         except OSError as exc:
             summary.unreadable.append(f"{path}: {exc.strerror or exc}")
-
-
-def _batches(mentions: Iterator, size: int) -> Iterator[list]:
-    batch: list = []
-    for m in mentions:
-        batch.append(m)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class _Writer:
@@ -79,7 +117,7 @@ class _Writer:
         self.engine, self.summary, self.source = engine, summary, source
         self.authors = AuthorCache()
 
-    def new_only(self, batch: list[tuple[Mention, str | None]]) -> list[tuple[Mention, str | None]]:
+    def new_only(self, batch: list[tuple[ImportRow, str]]) -> list[tuple[ImportRow, str]]:
         """Drop rows repeated in the batch or already stored, counting them as duplicates."""
         seen: set[tuple[str, str]] = set()
         unique = [item for item in batch if (item[0].platform, item[0].external_id) not in seen
@@ -115,7 +153,7 @@ class _Writer:
             s = scores[m.text]
             params.append((m.platform, m.external_id, author_id, source, stamp(m.created_at), fetched, m.text,
                            m.title, m.url, m.parent_id, m.thread_id, m.lang,
-                           as_json if as_json is not None else json.dumps(m.raw, ensure_ascii=False),
+                           as_json,
                            s.compound, s.pos, s.neu, s.neg, s.score, s.label,
                            json.dumps(list(s.cues)) if s.cues else None, m.deleted))
             if s.tenure_claim_years:
@@ -133,32 +171,53 @@ def _largest(claims: list[tuple[int, float]]) -> dict[int, float]:
 def import_files(engine: Engine, paths: list[str | Path], *, rules: RowRules, spec: ScorerSpec,
                  batch_size: int = 5000, workers: int = 0, parallel_min_bytes: int = 2_000_000,
                  progress: bool | None = None) -> ImportSummary:
-    """Import mention files; each batch is scored (in a pool for large inputs) while the previous is written."""
+    """Import mention files in batches; on large inputs every stage overlaps with the others."""
     paths = [Path(p) for p in paths]
     summary = ImportSummary()
     total = sum(p.stat().st_size for p in paths if p.is_file())
     bar = _progress_bar(total, progress)
     writer = _Writer(engine, summary, "import")
-    # Three stages overlap: this thread reads batch N+1 while the pool scores it and a writer thread
-    # stores batch N (the database driver releases the GIL while it works). One write at a time keeps
-    # every batch its own transaction, in file order.
+    # The pool parses and validates chunk N+2 and scores the new texts of N+1, while this thread
+    # dedupes and a writer thread stores batch N (the driver releases the GIL while it works).
+    # One write at a time keeps every batch its own transaction, in file order.
     with BatchScorer(spec, workers=workers) as scorer, ThreadPoolExecutor(1, "arcwatch-writer") as io:
         if total >= parallel_min_bytes:
             scorer.start_pool()
+        preparing: deque[PendingWork] = deque()
         previous: _Batch | None = None
         writing: Future | None = None
-        for batch in _batches(_valid_mentions(paths, rules, summary, bar.update), batch_size):
-            current = _Batch(writer.new_only(batch))
-            current.pending = scorer.submit([m.text for m, _ in current.mentions])
-            if previous is not None:
-                writing = _hand_over(io, writer, previous, writing)
-            previous = current
+        for chunk in _raw_chunks(paths, summary, bar.update, batch_size):
+            preparing.append(scorer.run(_prepare, _split(chunk, rules, scorer.parallel)))
+            if len(preparing) > 1:
+                previous, writing = _step(preparing.popleft(), scorer, writer, io, summary, previous, writing)
+        while preparing:
+            previous, writing = _step(preparing.popleft(), scorer, writer, io, summary, previous, writing)
         if previous is not None:
             writing = _hand_over(io, writer, previous, writing)
         if writing is not None:
             writing.result()
     bar.close()
     return summary
+
+
+def _split(chunk: _Chunk, rules: RowRules, parts: int) -> list[tuple[_Chunk, RowRules]]:
+    step = max(1, -(-len(chunk.items) // parts))
+    return [(_Chunk(chunk.path, chunk.jsonl, chunk.items[i:i + step]), rules)
+            for i in range(0, len(chunk.items), step)]
+
+
+def _step(work: PendingWork, scorer: BatchScorer, writer: "_Writer", io: ThreadPoolExecutor,
+          summary: ImportSummary, previous: "_Batch | None", writing: Future | None):
+    """Take one validated chunk: record rejections, drop duplicates, start scoring, hand the last one on."""
+    mentions = []
+    for part in work.result():
+        mentions.extend(part.mentions)
+        summary.rejected.extend(part.rejected)
+    current = _Batch(writer.new_only(mentions))
+    current.pending = scorer.submit([m.text for m, _ in current.mentions])
+    if previous is not None:
+        writing = _hand_over(io, writer, previous, writing)
+    return current, writing
 
 
 def _hand_over(io: ThreadPoolExecutor, writer: _Writer, batch: _Batch, writing: Future | None) -> Future:

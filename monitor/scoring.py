@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from typing import Sequence
 
 from monitor.sentiment import Scorer, ScorerSpec, build_scorer
@@ -11,14 +11,23 @@ from monitor.types import Score
 
 _worker_scorer: Scorer | None = None
 
+# A Score as a plain tuple: these cross the process boundary by the hundred thousand, and a tuple
+# unpickles several times faster than a dataclass. Same field names, so readers need not care.
+ScoreRow = namedtuple("ScoreRow", "compound pos neu neg score label cues tenure_claim_years")
+
+
+def _row(score: Score) -> ScoreRow:
+    return ScoreRow(score.compound, score.pos, score.neu, score.neg, score.score, score.label, score.cues,
+                    score.tenure_claim_years)
+
 
 def _init_worker(spec: ScorerSpec) -> None:
     global _worker_scorer
     _worker_scorer = build_scorer(spec)
 
 
-def _score_chunk(texts: Sequence[str]) -> list[Score]:
-    return [_worker_scorer.score(t) for t in texts]
+def _score_chunk(texts: Sequence[str]) -> list[ScoreRow]:
+    return [_row(_worker_scorer.score(t)) for t in texts]
 
 
 class BatchScorer:
@@ -52,8 +61,19 @@ class BatchScorer:
             self._pool.join()
             self._pool = None
 
+    def run(self, fn, chunks: list) -> "PendingWork":
+        """Run fn over chunks, in the pool when there is one; result() gives the results in order."""
+        if self._pool is None:
+            return PendingWork(ready=[fn(c) for c in chunks])
+        return PendingWork(future=self._pool.map_async(fn, chunks))
+
+    @property
+    def parallel(self) -> int:
+        """How many processes share the work (1 without a pool)."""
+        return self._workers if self._pool is not None else 1
+
     def submit(self, texts: Sequence[str]) -> "PendingScores":
-        """Start scoring; returns a handle whose result() maps each text to its Score."""
+        """Start scoring; returns a handle whose result() maps each text to its ScoreRow."""
         known: dict[str, Score] = {}
         todo: dict[str, None] = {}
         for text in texts:
@@ -65,7 +85,7 @@ class BatchScorer:
         todo_list = list(todo)
         self.scored += len(todo_list)
         if self._pool is None or len(todo_list) < 2 * self._workers:
-            return PendingScores(self, known, todo_list, ready=[self._local.score(t) for t in todo_list])
+            return PendingScores(self, known, todo_list, ready=[_row(self._local.score(t)) for t in todo_list])
         size = -(-len(todo_list) // self._workers)
         chunks = [todo_list[i:i + size] for i in range(0, len(todo_list), size)]
         return PendingScores(self, known, todo_list, future=self._pool.map_async(_score_chunk, chunks))
@@ -73,7 +93,7 @@ class BatchScorer:
     def score_all(self, texts: Sequence[str]) -> list[Score]:
         """Scores for these texts, in order."""
         found = self.submit(texts).result()
-        return [found[t] for t in texts]
+        return [Score(**found[t]._asdict()) for t in texts]
 
     def _remember(self, text: str, score: Score) -> None:
         self._cache[text] = score
@@ -95,3 +115,15 @@ class PendingScores:
             self._owner._remember(text, score)
             self._known[text] = score
         return self._known
+
+
+class PendingWork:
+    """Results of BatchScorer.run, possibly still being computed."""
+
+    def __init__(self, *, ready=None, future=None):
+        self._ready, self._future = ready, future
+
+    def result(self) -> list:
+        if self._ready is None:
+            self._ready = self._future.get()
+        return self._ready
