@@ -70,17 +70,44 @@ def _should_notify(rule: Rule, config: Config) -> bool:
     return severity_rank(rule.severity) >= severity_rank(config.alerts.notify_min_severity)
 
 
+def _tenure(days: float) -> str:
+    return f"{int(days // 365)}-year customer" if days >= 365 else f"customer for {int(days // 30)} months"
+
+
+# How a manager reads the fields a rule fired on; other fields are shown as name=value.
+_PHRASES: dict[str, Any] = {
+    "tenure_days": _tenure,
+    "trend": lambda v: f"arc {v}" if v != "stable" else "",
+    "level": lambda v: f"level {v:+.2f}",
+    "mean_30d": lambda v: f"30-day mean {v:+.2f}",
+    "negative_30d": lambda v: f"{int(v)} negative mentions in 30 days",
+    "cues": lambda v: "said: " + (", ".join(c.replace("_", " ") for c in v) or "-"),
+    "volume_24h": lambda v: f"{int(v)} mentions in 24 h",
+    "volume_z": lambda v: f"{v:.1f} sigma above the 14-day rate",
+}
+_IMPLIED = {"is_customer", "rostered", "long_time_customer_days", "slope", "mean_prior", "negative_days_30d",
+            "volume_mean_14d", "volume_std_14d"}  # shown among the alert's facts, not in its headline
+
+
 def _summary(rule: Rule, facts: dict[str, Any]) -> str:
+    """A one-line reason a manager can read, from the fields the rule looked at."""
     parts = []
     for name, value in rule.explain(facts).items():
-        if name == "long_time_customer_days":
+        if name in _IMPLIED or value is None:
+            continue
+        if name in _PHRASES:
+            parts.append(_PHRASES[name](value))
             continue
         if isinstance(value, float):
             value = f"{value:g}" if value == int(value) else f"{value:.2f}"
         elif isinstance(value, list):
             value = ",".join(value) or "-"
         parts.append(f"{name}={value}")
-    return f"{rule.name}: " + ", ".join(parts)
+    if facts.get("trend") == "stable" and "trend" in rule.fields and (facts.get("slope") or 0) < 0:
+        parts.insert(1, f"arc sliding {facts['slope']:+.3f} a day")  # declining before the trend test says so
+    if facts.get("rostered") is False and "buying_intent" in (facts.get("cues") or []):
+        parts.insert(0, "not a customer")
+    return ", ".join(p for p in parts if p) or rule.description.split(".")[0]
 
 
 def _frozen(value: Any) -> Any:

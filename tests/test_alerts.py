@@ -48,7 +48,7 @@ def test_alert_carries_rule_subject_evidence_and_arc(engine):
     assert len(detail.mentions) == 3 and all(m.label == "negative" for m in detail.mentions)
     assert detail.mentions[0].created_at > detail.mentions[-1].created_at  # newest first
     assert detail.arc["trend"] == "declining" and detail.arc["level"] == -0.4
-    assert detail.facts["tenure_days"] > 365 and "trend=declining" in view.summary
+    assert detail.facts["tenure_days"] > 365 and "arc declining" in view.summary and "-year customer" in view.summary
     assert [e.kind for e in detail.events] == ["opened", "notify_queued"]  # high >= notify_min_severity
 
 

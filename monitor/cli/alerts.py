@@ -97,7 +97,7 @@ def cmd_list(args) -> int:
         return 0
     print(f"{'ID':>5}  {'SEVERITY':<8}  {'STATUS':<8}  {'RULE':<30}  {'WHO':<32}  {'ASSIGNEE':<16}  CREATED")
     for v in views:
-        who = v.customer_name or v.customer_id or (f"@{v.author}" if v.author else v.subject)
+        who = v.customer_name or v.customer_id or (_at(v.author) if v.author else v.subject)
         print(f"{v.id:>5}  {v.severity:<8}  {v.status:<8}  {v.rule[:30]:<30}  {_plain(who)[:32]:<32}  "
               f"{(v.assignee or '-')[:16]:<16}  {v.created_at:%Y-%m-%d %H:%M}")
     return 0
@@ -119,7 +119,7 @@ def cmd_show(args) -> int:
     print(f"  subject:  {v.subject}" + (f"  customer {v.customer_id} ({_plain(v.customer_name or '')})"
                                         if v.customer_id else ""))
     if v.author:
-        print(f"  author:   @{_plain(v.author)} on {v.platform}")
+        print(f"  author:   {_at(_plain(v.author))} on {v.platform}")
     print(f"  assignee: {v.assignee or '-'}   created {v.created_at:%Y-%m-%d %H:%M} UTC"
           + (f"   snoozed until {v.snoozed_until:%Y-%m-%d %H:%M}" if v.snoozed_until else "")
           + (f"   resolved: {v.resolution}" if v.resolution else ""))
@@ -132,7 +132,7 @@ def cmd_show(args) -> int:
         print(f"  outcome:  {detail.outcome}")
     print("evidence:")
     for m in detail.mentions:
-        print(f"  [{m.created_at:%Y-%m-%d}] {m.platform} @{_plain(m.author)} {m.score:+.2f} {m.label}"
+        print(f"  [{m.created_at:%Y-%m-%d}] {m.platform} {_at(_plain(m.author))} {m.score:+.2f} {m.label}"
               f" {','.join(m.cues)}\n      {_plain(m.text)[:200]}" + (f"\n      {m.url}" if m.url else ""))
     print("audit trail:")
     for e in detail.events:
@@ -257,3 +257,8 @@ def cmd_rules_fields(args) -> int:
         kind = getattr(f.type, "name", str(f.type)).lower() + (" or null" if f.nullable else "")
         print(f"{f.name:<26} {f.group:<9} {kind:<18} {f.help}")
     return 0
+
+
+def _at(handle: str) -> str:
+    """A handle shown with one leading @ (Mastodon handles already carry theirs)."""
+    return handle if handle.startswith("@") else f"@{handle}"
