@@ -1,6 +1,7 @@
 """Helpers shared by the benchmarks: corpora, timing, fresh databases and ratio tables."""
 from __future__ import annotations
 
+import argparse
 import json
 import time
 import uuid
@@ -61,6 +62,17 @@ def pg_schema():
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def store_bench_parser(doc: str, *, new: bool = True, backend: str = "both") -> argparse.ArgumentParser:
+    """The options shared by the benchmarks that fill a store with a million mentions."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mentions", type=int, default=1_000_000)
+    if new:
+        parser.add_argument("--new", type=int, default=10_000, help="mentions added for the incremental step")
+    parser.add_argument("--customers", type=int, default=10_000)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default=backend)
+    return parser
 
 
 def print_table(title: str, rows: list[tuple[str, float, float]], baseline_name: str) -> None:

@@ -9,14 +9,13 @@ Run: python -m benchmarks.bench_evaluate [--mentions 1000000] [--new 10000] [--b
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from benchmarks._common import pg_schema, postgres_available, timed
+from benchmarks._common import store_bench_parser, pg_schema, postgres_available, timed
 
 
 def write_files(folder: Path, n: int, new: int) -> tuple[Path, Path, datetime]:
@@ -102,11 +101,7 @@ def report(name: str, r: dict[str, float]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mentions", type=int, default=1_000_000)
-    parser.add_argument("--new", type=int, default=10_000)
-    parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser = store_bench_parser(__doc__)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

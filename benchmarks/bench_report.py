@@ -11,14 +11,13 @@ Run: python -m benchmarks.bench_report [--mentions 1000000] [--backend sqlite|po
 """
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks._common import pg_schema, postgres_available, timed
+from benchmarks._common import store_bench_parser, pg_schema, postgres_available, timed
 from benchmarks.bench_evaluate import write_files, write_roster
 
 
@@ -96,10 +95,7 @@ def show(backend: str, r: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mentions", type=int, default=1_000_000)
-    parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser = store_bench_parser(__doc__, new=False, backend="sqlite")
     args = parser.parse_args()
     competitors = ["Zendesk", "Freshdesk", "Help Scout", "Intercom"]
     with tempfile.TemporaryDirectory(prefix="arcwatch-bench-") as tmp:

@@ -57,11 +57,8 @@ def _series(conn: Connection, subjects: list[str] | None, start: date) -> dict[s
     if subjects is not None:
         query = query.where(d.c.subject.in_(subjects))
     found: dict[str, Series] = {}
-    current = None
     for subject, ordinal, total, count, negatives in conn.execute(query.order_by(d.c.subject, d.c.day)):
-        if current is None or subject != last:
-            current = found[subject] = Series([], [], [], [])
-            last = subject
+        current = found.get(subject) or found.setdefault(subject, Series([], [], [], []))
         if count:
             current.ords.append(ordinal)
             current.totals.append(total)

@@ -79,14 +79,21 @@ def _event(conn: Connection, at: datetime, actor: str, action: str, customer_id:
                                                      platform=platform, handle_norm=norm, origin=origin))
 
 
+def _link_key(conn: Connection, customer_id: str, platform: str, handle: str):
+    """The checked platform, normalised handle, and the WHERE clause of that customer's link row."""
+    link = AuthorLink.__table__
+    platform, norm = _checked(conn, customer_id, platform, handle)
+    return platform, norm, and_(link.c.customer_id == customer_id, link.c.platform == platform,
+                                link.c.handle_norm == norm)
+
+
 def link_handle(engine: Engine, customer_id: str, platform: str, handle: str, *, actor: str,
                 now: datetime | None = None) -> LinkChange:
     """Link a handle to a customer by hand (origin 'manual:<actor>'); re-activates a removed link."""
     now = now or utcnow()
     link = AuthorLink.__table__
     with engine.begin() as conn:
-        platform, norm = _checked(conn, customer_id, platform, handle)
-        key = and_(link.c.customer_id == customer_id, link.c.platform == platform, link.c.handle_norm == norm)
+        platform, norm, key = _link_key(conn, customer_id, platform, handle)
         row = conn.execute(select(link).where(key)).first()
         origin = f"manual:{actor}"
         if row is not None and row.active:
@@ -113,8 +120,7 @@ def unlink_handle(engine: Engine, customer_id: str, platform: str, handle: str, 
     now = now or utcnow()
     link = AuthorLink.__table__
     with engine.begin() as conn:
-        platform, norm = _checked(conn, customer_id, platform, handle)
-        key = and_(link.c.customer_id == customer_id, link.c.platform == platform, link.c.handle_norm == norm)
+        platform, norm, key = _link_key(conn, customer_id, platform, handle)
         row = conn.execute(select(link).where(key, link.c.active.is_(True))).first()
         if row is None:
             raise IdentityError(f"{platform} handle {norm!r} is not linked to customer {customer_id!r}; "

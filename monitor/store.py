@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -65,7 +65,6 @@ def ensure_authors(conn: Connection, mentions: Sequence[Mention], cache: AuthorC
             wanted[key] = {"platform": key[0], "handle": m.author, "handle_norm": key[1],
                            "external_id": m.author_id, "first_seen": m.created_at, "last_seen": m.created_at}
     if wanted:
-        table = Author.__table__
         insert_rows(conn, "author", ("platform", "handle", "handle_norm", "external_id", "first_seen", "last_seen"),
                     list(wanted.values()), ("platform", "handle_norm"))
         mark = "?" if conn.dialect.name == "sqlite" else "%s"

@@ -159,7 +159,7 @@ def _context(seen: list[str]) -> rule_engine.Context:
 
 def _type_word(data_type: Any) -> str:
     name = getattr(data_type, "name", str(data_type))
-    return {"FLOAT": "a number", "STRING": "a string", "BOOLEAN": "true/false"}.get(name, f"a list of strings"
+    return {"FLOAT": "a number", "STRING": "a string", "BOOLEAN": "true/false"}.get(name, "a list of strings"
                                                                                     if "ARRAY" in name else name)
 
 

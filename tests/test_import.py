@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from sqlalchemy import func, select, text
 
 from monitor.models import Author, Mention

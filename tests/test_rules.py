@@ -134,7 +134,7 @@ def test_churn_intent_fires_for_customers_only(engine):
         add_mention(conn, cust, NOW - timedelta(hours=3), cues=["churn_intent"], text="cancelling my plan")
         stranger = add_author(conn, "stranger")  # not on the roster, and a roster exists
         add_mention(conn, stranger, NOW - timedelta(hours=2), cues=["churn_intent"], text="cancel")
-        old = add_author(conn, "oldpost")
+        add_author(conn, "oldpost")
         link(conn, "C9", "oldpost")
     assert _flagged(engine, "churn-intent") == {"c:C9"}
 
