@@ -1,23 +1,24 @@
 """Streaming import of mention files: read, validate, score in parallel, write in batches."""
 from __future__ import annotations
 
-import json
 import sys
-from concurrent.futures import Future, ThreadPoolExecutor
-from collections import deque, namedtuple
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from monitor._bulk import MENTION_COLUMNS, execute_many, insert_sql, sqlite_time
-from monitor.importer import Rejection, RowRules, jsonl_lines, parse_json_line, read_rows, row_to_mention, \
-    sniff_format
+from monitor._bulk import copy_insert, execute_many, insert_sql, sqlite_time
+from monitor._importwork import AUTHOR_AT, ROW_COLUMNS, SCORE_COLUMNS, Chunk, prepare
+from monitor.importer import Rejection, RowRules, read_csv, sniff_format
 from monitor.models import utcnow
-from monitor.scoring import BatchScorer, PendingScores, PendingWork
+from monitor.scoring import BatchScorer, Pending, PendingScores
 from monitor.sentiment import ScorerSpec
-from monitor.store import AuthorCache, ensure_authors, existing_keys, normalise_handle, record_tenure_claims
+from monitor.store import AuthorCache, existing_keys, record_tenure_claims, resolve_authors
+
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -30,84 +31,64 @@ class ImportSummary:
     rejected: list[Rejection] = field(default_factory=list)
     files: int = 0
     unreadable: list[str] = field(default_factory=list)
+    scored: int = 0  # distinct new texts run through the scorer
 
     def as_json(self) -> dict:
         return {"read": self.read, "imported": self.imported, "duplicates": self.duplicates,
                 "rejected": [{"file": r.file, "line": r.line, "reason": r.reason} for r in self.rejected]}
 
 
+# The insert's columns: the parent's three, a prepared row's mention columns, the score's, then constants.
+_INSERT_COLUMNS = ("author_id", "source", "fetched_at") + ROW_COLUMNS + SCORE_COLUMNS + ("deleted",)
+_TAIL = (False,)
+_KEY = ("platform", "external_id")
+_NORM_AT = AUTHOR_AT + 1
+_SAMPLE = 64  # rows of each batch looked up before the whole batch is
+
+
 @dataclass
 class _Batch:
-    mentions: list[tuple[ImportRow, str]]  # with the row's JSON text, as it will be stored
+    rows: list[tuple]  # prepared rows not stored yet (monitor._importwork)
     pending: PendingScores | None = None
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    """Raw records of one file, read by the parent and validated by a worker."""
-
-    path: str
-    jsonl: bool
-    items: list  # JSON Lines: (line, raw bytes); CSV: (line, row, error)
-
-
-# A validated row as it crosses back from a worker: a tuple unpickles far faster than a Mention, and
-# the fields the store reads keep their names.
-ImportRow = namedtuple("ImportRow", "platform external_id author author_id created_at text title url parent_id "
-                                    "thread_id lang deleted")
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    mentions: list[tuple[ImportRow, str]]  # with the row as JSON text, as it will be stored
-    rejected: list[Rejection]
-
-
-def _prepare(job: tuple[_Chunk, RowRules]) -> _Prepared:
-    """Parse and validate a chunk (runs in a worker process on large imports)."""
-    chunk, rules = job
-    mentions, rejected = [], []
-    for item in chunk.items:
-        if chunk.jsonl:
-            line, raw = item
-            row, error, as_json = parse_json_line(raw)
-        else:
-            (line, row, error), as_json = item, None
-        if error is None:
-            try:
-                m = row_to_mention(row, rules)
-            except ValueError as exc:
-                error = str(exc)
-            else:
-                text = as_json if as_json is not None else json.dumps(m.raw, ensure_ascii=False)
-                mentions.append((ImportRow(m.platform, m.external_id, m.author, m.author_id, m.created_at, m.text,
-                                           m.title, m.url, m.parent_id, m.thread_id, m.lang, m.deleted), text))
-                continue
-        rejected.append(Rejection(file=chunk.path, line=line, reason=error))
-    return _Prepared(mentions, rejected)
-
-
 def _raw_chunks(paths: list[Path], summary: ImportSummary, advance: Callable[[int], None],
-                size: int) -> Iterator[_Chunk]:
+                size: int) -> Iterator[Chunk]:
     """Chunks of at most `size` raw records, never spanning two files."""
     for path in paths:
         try:
-            jsonl = sniff_format(path) == "jsonl"
-            records = (((line, raw), n) for line, raw, n in jsonl_lines(path)) if jsonl else \
-                (((line, row, error), n) for line, row, error, n, _ in read_rows(path, "csv"))
+            if sniff_format(path) == "jsonl":
+                yield from _jsonl_chunks(path, advance, size)
+            else:
+                yield from _csv_chunks(path, advance, size)
             summary.files += 1
-            items: list = []
-            for item, nbytes in records:
-                advance(nbytes)
-                summary.read += 1
-                items.append(item)
-                if len(items) >= size:
-                    yield _Chunk(str(path), jsonl, items)
-                    items = []
-            if items:
-                yield _Chunk(str(path), jsonl, items)
         except OSError as exc:
             summary.unreadable.append(f"{path}: {exc.strerror or exc}")
+
+
+def _jsonl_chunks(path: Path, advance: Callable[[int], None], size: int) -> Iterator[Chunk]:
+    # The parent only cuts the file into lines (in C); workers decode, parse and validate them.
+    with open(path, "rb") as fh:
+        first = 1
+        while lines := list(islice(fh, size)):
+            if first == 1:
+                lines[0] = lines[0].removeprefix(_BOM)
+            advance(sum(map(len, lines)))
+            yield Chunk(str(path), True, first, lines)
+            first += len(lines)
+
+
+def _csv_chunks(path: Path, advance: Callable[[int], None], size: int) -> Iterator[Chunk]:
+    # CSV is split here: a quoted field may hold line breaks, so records cannot be cut by line.
+    items: list = []
+    for line, row, error, nbytes in read_csv(path):
+        advance(nbytes)
+        items.append((line, row, error))
+        if len(items) >= size:
+            yield Chunk(str(path), False, 0, items)
+            items = []
+    if items:
+        yield Chunk(str(path), False, 0, items)
 
 
 class _Writer:
@@ -115,57 +96,92 @@ class _Writer:
 
     def __init__(self, engine: Engine, summary: ImportSummary, source: str):
         self.engine, self.summary, self.source = engine, summary, source
+        self.sqlite = engine.dialect.name == "sqlite"
         self.authors = AuthorCache()
+        self.conn: Connection | None = None
+        self._restore: list[str] = []
 
-    def new_only(self, batch: list[tuple[ImportRow, str]]) -> list[tuple[ImportRow, str]]:
-        """Drop rows repeated in the batch or already stored, counting them as duplicates."""
-        seen: set[tuple[str, str]] = set()
-        unique = [item for item in batch if (item[0].platform, item[0].external_id) not in seen
-                  and not seen.add((item[0].platform, item[0].external_id))]
-        with self.engine.connect() as conn:
-            stored = existing_keys(conn, seen)
-        fresh = [item for item in unique if (item[0].platform, item[0].external_id) not in stored]
-        self.summary.duplicates += len(batch) - len(fresh)
+    def __enter__(self) -> "_Writer":
+        self.conn = self.engine.connect()
+        if self.sqlite:
+            self._restore = _bulk_load_pragmas(self.conn)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if self._restore and self.conn.in_transaction():
+                self.conn.rollback()
+            for pragma in self._restore:  # the connection goes back to the pool as it came
+                self.conn.exec_driver_sql(pragma)
+        finally:
+            self.conn.close()
+
+    def new_only(self, rows: list[tuple]) -> list[tuple]:
+        """Drop rows already stored, counting them as duplicates, so that a re-import scores nothing.
+
+        A sample of the batch is looked up first: when none of it is stored, the whole batch goes on and
+        ON CONFLICT catches any stored row the sample missed (it is counted as a duplicate then, and only
+        its scoring is wasted). Repeats inside the batch are caught the same way."""
+        if not rows:
+            return rows
+        with self.conn.begin():
+            if not existing_keys(self.conn, {(r[0], r[1]) for r in rows[::max(1, len(rows) // _SAMPLE)]}):
+                return rows
+            seen: set[tuple[str, str]] = set()
+            unique = [r for r in rows if (r[0], r[1]) not in seen and not seen.add((r[0], r[1]))]
+            stored = existing_keys(self.conn, seen)
+        fresh = [r for r in unique if (r[0], r[1]) not in stored]
+        self.summary.duplicates += len(rows) - len(fresh)
         return fresh
 
-    def write(self, batch: _Batch, scores: dict) -> None:
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                # Checkpoint every ~40 MB rather than every 4 MB: each checkpoint syncs, and an fsync is
-                # costly here. Durability is unchanged (WAL, synchronous=NORMAL); it lasts for this connection.
-                conn.exec_driver_sql("PRAGMA wal_autocheckpoint=10000")
-            mentions = [m for m, _ in batch.mentions]
-            ids = ensure_authors(conn, mentions, self.authors)
-            params, claims = self._params(conn.dialect.name == "sqlite", batch.mentions, ids, scores)
-            inserted = execute_many(conn, insert_sql(conn, "mention", MENTION_COLUMNS,
-                                                     ("platform", "external_id")), params)
-            record_tenure_claims(conn, _largest(claims))
+    def write(self, rows: list[tuple], scores: dict) -> None:
+        conn = self.conn
+        with conn.begin():
+            ids = resolve_authors(conn, _wanted_authors(rows), self.authors)
+            params, claims = self._params(rows, ids, scores)
+            if self.sqlite:
+                inserted = execute_many(conn, insert_sql(conn, "mention", _INSERT_COLUMNS, _KEY), params)
+            else:  # COPY measured ~8 us/row cheaper than executemany in this process, and no slower overall
+                inserted = copy_insert(conn, "mention", _INSERT_COLUMNS, _KEY, params)
+            record_tenure_claims(conn, claims)
         self.summary.imported += inserted
         self.summary.duplicates += len(params) - inserted  # raced in by another writer or an earlier batch
 
-    def _params(self, sqlite: bool, items, ids, scores) -> tuple[list[tuple], list[tuple[int, float]]]:
-        """Row tuples in MENTION_COLUMNS order, encoded for the driver (the import's hot loop)."""
+    def _params(self, rows: list[tuple], ids: dict, scores: dict) -> tuple[list[tuple], dict[int, float]]:
+        """Row tuples in _INSERT_COLUMNS order (the import's hot loop)."""
         now = utcnow()
-        stamp = sqlite_time if sqlite else (lambda t: t)
-        fetched, source, params, claims = stamp(now), self.source, [], []
-        for m, as_json in items:
-            author_id = ids[(m.platform, normalise_handle(m.author))]
-            s = scores[m.text]
-            params.append((m.platform, m.external_id, author_id, source, stamp(m.created_at), fetched, m.text,
-                           m.title, m.url, m.parent_id, m.thread_id, m.lang,
-                           as_json,
-                           s.compound, s.pos, s.neu, s.neg, s.score, s.label,
-                           json.dumps(list(s.cues)) if s.cues else None, m.deleted))
-            if s.tenure_claim_years:
-                claims.append((author_id, s.tenure_claim_years))
+        head_rest = (self.source, sqlite_time(now) if self.sqlite else now)
+        params, claims = [], {}
+        for r in rows:
+            author_id = ids[(r[0], r[_NORM_AT])]
+            score, claim = scores[r[3]]
+            params.append((author_id, *head_rest, *r[:AUTHOR_AT], *score, *_TAIL))
+            if claim and claim > claims.get(author_id, 0.0):
+                claims[author_id] = claim
         return params, claims
 
 
-def _largest(claims: list[tuple[int, float]]) -> dict[int, float]:
-    largest: dict[int, float] = {}
-    for author_id, years in claims:
-        largest[author_id] = max(largest.get(author_id, 0.0), years)
-    return largest
+def _bulk_load_pragmas(conn: Connection) -> list[str]:
+    """Tune an SQLite connection for bulk inserts; returns the pragmas that undo it."""
+    before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("cache_size", "wal_autocheckpoint")}
+    # A 64 MB page cache keeps the mention indexes' hot pages in memory: the default 2 MB makes random
+    # inserts into (platform, external_id) and (author_id, created_at) re-read pages all the time. It
+    # bounds memory however large the file is. Checkpoints every ~40 MB rather than every 4 MB: each one
+    # syncs, and an fsync is costly here; durability is unchanged (WAL, synchronous=NORMAL).
+    conn.exec_driver_sql("PRAGMA cache_size=-65536")
+    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=10000")
+    conn.commit()
+    return [f"PRAGMA {name}={int(value)}" for name, value in before.items()]
+
+
+def _wanted_authors(rows: list[tuple]) -> dict[tuple[str, str], tuple]:
+    """{(platform, handle_norm): (handle, platform id, created_at)} for the first row of each author."""
+    wanted: dict[tuple[str, str], tuple] = {}
+    for r in rows:
+        key = (r[0], r[_NORM_AT])
+        if key not in wanted:
+            wanted[key] = (r[AUTHOR_AT], r[_NORM_AT + 1], r[2])
+    return wanted
 
 
 def import_files(engine: Engine, paths: list[str | Path], *, rules: RowRules, spec: ScorerSpec,
@@ -176,56 +192,63 @@ def import_files(engine: Engine, paths: list[str | Path], *, rules: RowRules, sp
     summary = ImportSummary()
     total = sum(p.stat().st_size for p in paths if p.is_file())
     bar = _progress_bar(total, progress)
-    writer = _Writer(engine, summary, "import")
-    # The pool parses and validates chunk N+2 and scores the new texts of N+1, while this thread
-    # dedupes and a writer thread stores batch N (the driver releases the GIL while it works).
+    # The pool prepares chunk N+2 and scores the new texts of N+1 while this process stores batch N.
     # One write at a time keeps every batch its own transaction, in file order.
-    with BatchScorer(spec, workers=workers) as scorer, ThreadPoolExecutor(1, "arcwatch-writer") as io:
+    with BatchScorer(spec, workers=workers) as scorer, _Writer(engine, summary, "import") as writer:
         if total >= parallel_min_bytes:
             scorer.start_pool()
-        preparing: deque[PendingWork] = deque()
-        previous: _Batch | None = None
-        writing: Future | None = None
+        flow = _Flow(scorer, writer, summary)
+        preparing: deque[Pending] = deque()
         for chunk in _raw_chunks(paths, summary, bar.update, batch_size):
-            preparing.append(scorer.run(_prepare, _split(chunk, rules, scorer.parallel)))
+            preparing.append(scorer.run(prepare, _split(chunk, rules, writer.sqlite, scorer.parallel)))
             if len(preparing) > 1:
-                previous, writing = _step(preparing.popleft(), scorer, writer, io, summary, previous, writing)
+                flow.step(preparing.popleft())
         while preparing:
-            previous, writing = _step(preparing.popleft(), scorer, writer, io, summary, previous, writing)
-        if previous is not None:
-            writing = _hand_over(io, writer, previous, writing)
-        if writing is not None:
-            writing.result()
+            flow.step(preparing.popleft())
+        flow.finish()
+        summary.scored = scorer.scored
     bar.close()
     return summary
 
 
-def _split(chunk: _Chunk, rules: RowRules, parts: int) -> list[tuple[_Chunk, RowRules]]:
+def _split(chunk: Chunk, rules: RowRules, sqlite: bool, parts: int) -> list[tuple[Chunk, RowRules, bool]]:
     step = max(1, -(-len(chunk.items) // parts))
-    return [(_Chunk(chunk.path, chunk.jsonl, chunk.items[i:i + step]), rules)
+    return [(Chunk(chunk.path, chunk.jsonl, chunk.first_line + i, chunk.items[i:i + step]), rules, sqlite)
             for i in range(0, len(chunk.items), step)]
 
 
-def _step(work: PendingWork, scorer: BatchScorer, writer: "_Writer", io: ThreadPoolExecutor,
-          summary: ImportSummary, previous: "_Batch | None", writing: Future | None):
-    """Take one validated chunk: record rejections, drop duplicates, start scoring, hand the last one on."""
-    mentions = []
-    for part in work.result():
-        mentions.extend(part.mentions)
-        summary.rejected.extend(part.rejected)
-    current = _Batch(writer.new_only(mentions))
-    current.pending = scorer.submit([m.text for m, _ in current.mentions])
-    if previous is not None:
-        writing = _hand_over(io, writer, previous, writing)
-    return current, writing
+class _Flow:
+    """Moves prepared chunks through dedupe, scoring and writing, one batch behind the other.
 
+    This thread writes; the pool meanwhile prepares the next chunks and scores the next batch. A separate
+    writer thread was tried and measured: it lost more to GIL hand-offs than the overlap gained."""
 
-def _hand_over(io: ThreadPoolExecutor, writer: _Writer, batch: _Batch, writing: Future | None) -> Future:
-    """Wait for a batch's scores and for the previous write, then start writing the batch."""
-    scores = batch.pending.result()  # resolved here, so the score cache is only touched by this thread
-    if writing is not None:
-        writing.result()  # raises the writer's error, if any, before more work is queued
-    return io.submit(writer.write, batch, scores)
+    def __init__(self, scorer: BatchScorer, writer: _Writer, summary: ImportSummary):
+        self.scorer, self.writer, self.summary = scorer, writer, summary
+        self.previous: _Batch | None = None
+
+    def step(self, work: Pending) -> None:
+        """Take one prepared chunk: record rejections, drop stored rows, start scoring, write the last one."""
+        rows = []
+        for part in work.result():
+            rows.extend(part.rows)
+            self.summary.rejected.extend(part.rejected)
+            self.summary.read += part.records
+        current = _Batch(self.writer.new_only(rows))
+        current.pending = self.scorer.submit([r[3] for r in current.rows])
+        if self.previous is not None:
+            self._write(self.previous)
+        self.previous = current
+
+    def finish(self) -> None:
+        """Write the last batch."""
+        if self.previous is not None:
+            self._write(self.previous)
+            self.previous = None
+
+    def _write(self, batch: _Batch) -> None:
+        if batch.rows:
+            self.writer.write(batch.rows, batch.pending.result())
 
 
 def _progress_bar(total: int, progress: bool | None):

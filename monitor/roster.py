@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
 
 from monitor.arcstore import mark_customers_dirty
-from monitor.importer import PLATFORM_ALIASES, Rejection, read_rows
+from monitor.importer import PLATFORM_ALIASES, Rejection, read_csv
 from monitor.models import AuthorLink, Customer, utcnow
 from monitor.store import normalise_handle
 
@@ -80,7 +80,7 @@ def import_roster(engine: Engine, path: str | Path) -> RosterSummary:
     path = Path(path)
     summary = RosterSummary()
     parsed: dict[str, tuple[dict, list]] = {}
-    for line, row, error, _size, _json in read_rows(path, "csv"):
+    for line, row, error, _size in read_csv(path):
         summary.read += 1
         if row is not None and not summary.ignored_columns and summary.read == 1:
             summary.ignored_columns = [c for c in row if c not in BASE_COLUMNS and not _platform_of(c) and c]

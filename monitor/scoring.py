@@ -1,45 +1,31 @@
 """Scoring many texts: each distinct text once, across both cores when the work is large."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-from collections import OrderedDict, namedtuple
-from typing import Sequence
+from collections import OrderedDict
+from typing import Callable, Sequence
 
-from monitor.sentiment import Scorer, ScorerSpec, build_scorer
+from monitor._importwork import init_worker, score_texts
+from monitor.sentiment import ScorerSpec, build_scorer
 from monitor.types import Score
 
-_worker_scorer: Scorer | None = None
-
-# A Score as a plain tuple: these cross the process boundary by the hundred thousand, and a tuple
-# unpickles several times faster than a dataclass. Same field names, so readers need not care.
-ScoreRow = namedtuple("ScoreRow", "compound pos neu neg score label cues tenure_claim_years")
-
-
-def _row(score: Score) -> ScoreRow:
-    return ScoreRow(score.compound, score.pos, score.neu, score.neg, score.score, score.label, score.cues,
-                    score.tenure_claim_years)
-
-
-def _init_worker(spec: ScorerSpec) -> None:
-    global _worker_scorer
-    _worker_scorer = build_scorer(spec)
-
-
-def _score_chunk(texts: Sequence[str]) -> list[ScoreRow]:
-    return [_row(_worker_scorer.score(t)) for t in texts]
+# A score in stored form, as monitor._importwork.score_texts makes it: (SCORE_COLUMNS values, tenure claim).
+StoredScore = tuple[tuple, float | None]
 
 
 class BatchScorer:
-    """Scores batches of texts with a bounded text cache, in a process pool when asked to."""
+    """Scores batches of texts with a bounded text cache, and runs other work, in a process pool when asked to."""
 
     def __init__(self, spec: ScorerSpec, *, workers: int = 1, cache_size: int = 100_000):
         self.spec = spec
         self._local = build_scorer(spec)
-        self._cache: OrderedDict[str, Score] = OrderedDict()
+        self._cache: OrderedDict[str, StoredScore] = OrderedDict()
         self._cache_size = cache_size
         self._workers = workers if workers > 0 else (os.cpu_count() or 1)
         self._pool = None
+        self._inflight: dict[str, PendingScores] = {}  # texts submitted whose scores are not back yet
         self.scored = 0  # texts actually run through the scorer
 
     def __enter__(self) -> "BatchScorer":
@@ -52,7 +38,7 @@ class BatchScorer:
         """Start worker processes (fork: they inherit the loaded lexicon and never touch the database)."""
         if self._pool is None and self._workers > 1:
             ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self._pool = ctx.Pool(self._workers, initializer=_init_worker, initargs=(self.spec,))
+            self._pool = ctx.Pool(self._workers, initializer=init_worker, initargs=(self.spec,))
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -61,64 +47,65 @@ class BatchScorer:
             self._pool.join()
             self._pool = None
 
-    def run(self, fn, chunks: list) -> "PendingWork":
-        """Run fn over chunks, in the pool when there is one; result() gives the results in order."""
-        if self._pool is None:
-            return PendingWork(ready=[fn(c) for c in chunks])
-        return PendingWork(future=self._pool.map_async(fn, chunks))
-
     @property
     def parallel(self) -> int:
         """How many processes share the work (1 without a pool)."""
         return self._workers if self._pool is not None else 1
 
+    def run(self, fn: Callable, jobs: list) -> "Pending":
+        """Run fn over jobs, in the pool when there is one; result() gives the results in order."""
+        if self._pool is None:
+            return Pending(ready=[fn(j) for j in jobs])
+        return Pending(future=self._pool.map_async(fn, jobs, chunksize=1))
+
     def submit(self, texts: Sequence[str]) -> "PendingScores":
-        """Start scoring; returns a handle whose result() maps each text to its ScoreRow."""
-        known: dict[str, Score] = {}
+        """Start scoring the texts not scored yet; result() maps every text to its StoredScore.
+
+        A text still being scored for an earlier batch is not scored again: this batch takes it from there."""
+        known: dict[str, StoredScore] = {}
         todo: dict[str, None] = {}
+        borrowed: dict[str, PendingScores] = {}
+        cache, inflight = self._cache, self._inflight
         for text in texts:
-            hit = self._cache.get(text)
+            if text in known or text in todo or text in borrowed:
+                continue
+            hit = cache.get(text)
             if hit is not None:
                 known[text] = hit
-            elif text not in known:
+            elif text in inflight:
+                borrowed[text] = inflight[text]
+            else:
                 todo[text] = None
         todo_list = list(todo)
         self.scored += len(todo_list)
         if self._pool is None or len(todo_list) < 2 * self._workers:
-            return PendingScores(self, known, todo_list, ready=[_row(self._local.score(t)) for t in todo_list])
-        size = -(-len(todo_list) // self._workers)
-        chunks = [todo_list[i:i + size] for i in range(0, len(todo_list), size)]
-        return PendingScores(self, known, todo_list, future=self._pool.map_async(_score_chunk, chunks))
+            work = Pending(ready=[score_texts(todo_list, self._local)])
+        else:
+            size = -(-len(todo_list) // self._workers)
+            work = self.run(score_texts, [todo_list[i:i + size] for i in range(0, len(todo_list), size)])
+        pending = PendingScores(self, known, todo_list, work, borrowed)
+        inflight.update(dict.fromkeys(todo_list, pending))
+        return pending
 
     def score_all(self, texts: Sequence[str]) -> list[Score]:
         """Scores for these texts, in order."""
         found = self.submit(texts).result()
-        return [Score(**found[t]._asdict()) for t in texts]
+        return [_as_score(found[t]) for t in texts]
 
-    def _remember(self, text: str, score: Score) -> None:
+    def _remember(self, text: str, score: StoredScore) -> None:
         self._cache[text] = score
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
 
-class PendingScores:
-    """Scores that are being computed, possibly in other processes."""
-
-    def __init__(self, owner: BatchScorer, known: dict[str, Score], todo: list[str], *, ready=None, future=None):
-        self._owner, self._known, self._todo, self._ready, self._future = owner, known, todo, ready, future
-
-    def result(self) -> dict[str, Score]:
-        """Wait for the scores; returns {text: Score} covering every submitted text."""
-        if self._ready is None:
-            self._ready = [s for chunk in self._future.get() for s in chunk]
-        for text, score in zip(self._todo, self._ready):
-            self._owner._remember(text, score)
-            self._known[text] = score
-        return self._known
+def _as_score(stored: StoredScore) -> Score:
+    (compound, pos, neu, neg, score, label, cues), claim = stored
+    return Score(compound=compound, pos=pos, neu=neu, neg=neg, score=score, label=label,
+                 cues=tuple(json.loads(cues)) if cues else (), tenure_claim_years=claim)
 
 
-class PendingWork:
-    """Results of BatchScorer.run, possibly still being computed."""
+class Pending:
+    """Results of BatchScorer.run, possibly still being computed in other processes."""
 
     def __init__(self, *, ready=None, future=None):
         self._ready, self._future = ready, future
@@ -127,3 +114,26 @@ class PendingWork:
         if self._ready is None:
             self._ready = self._future.get()
         return self._ready
+
+
+class PendingScores:
+    """Scores being computed; result() returns {text: StoredScore} for every submitted text."""
+
+    def __init__(self, owner: BatchScorer, known: dict[str, StoredScore], todo: list[str], work: Pending,
+                 borrowed: dict[str, "PendingScores"]):
+        self._owner, self._known, self._todo, self._work, self._borrowed = owner, known, todo, work, borrowed
+
+    def result(self) -> dict[str, StoredScore]:
+        if self._todo:
+            owner, inflight = self._owner, self._owner._inflight
+            scores = (s for part in self._work.result() for s in part)
+            for text, score in zip(self._todo, scores):
+                owner._remember(text, score)
+                self._known[text] = score
+                if inflight.get(text) is self:
+                    del inflight[text]
+            self._todo = []
+        for text, earlier in self._borrowed.items():
+            self._known[text] = earlier.result()[text]
+        self._borrowed = {}
+        return self._known

@@ -29,7 +29,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("database", "url", str, "sqlite:///arcwatch.db",
       "SQLAlchemy URL. sqlite:///FILE (default, in the working directory) or postgresql://user@host/db. "
       "$ARCWATCH_DATABASE_URL overrides it."),
-    S("import", "batch_size", int, 5000, "Rows written per transaction during import and pull."),
+    S("import", "batch_size", int, 20000,
+      "Rows written per transaction during import. Larger batches write each index page less often; "
+      "memory grows with it (about four batches are in flight)."),
     S("import", "max_text_chars", int, 40000, "Longer texts are rejected (Reddit's own limit is 40,000)."),
     S("import", "workers", int, 0, "Scoring processes for large imports; 0 means one per CPU core."),
     S("import", "parallel_min_bytes", int, 2_000_000,

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from monitor._bulk import MENTION_COLUMNS, insert_rows
+from monitor._bulk import MENTION_COLUMNS, insert_rows, sqlite_time
 from monitor.models import Alert, Author, Customer, Heartbeat, Mention as MentionRow, SourceState, utcnow
 from monitor.types import Mention, Score
 
@@ -52,36 +52,66 @@ class AuthorCache:
 
 def ensure_authors(conn: Connection, mentions: Sequence[Mention], cache: AuthorCache) -> dict:
     """Create missing authors for these mentions; return {(platform, handle_norm): author id}."""
-    wanted: dict[tuple[str, str], dict[str, Any]] = {}
-    ids: dict[tuple[str, str], int] = {}
+    sqlite = conn.dialect.name == "sqlite"
+    stamp = sqlite_time if sqlite else (lambda t: t)
+    wanted = {}
     for m in mentions:
         key = (m.platform, normalise_handle(m.author))
-        if key in ids or key in wanted:
-            continue
+        if key not in wanted:
+            wanted[key] = (m.author, m.author_id, stamp(m.created_at))
+    return resolve_authors(conn, wanted, cache)
+
+
+def resolve_authors(conn: Connection, wanted: dict[tuple[str, str], tuple], cache: AuthorCache) -> dict:
+    """Author ids for {(platform, handle_norm): (handle, external id, first seen as the driver takes it)},
+    creating the authors not stored yet."""
+    ids: dict[tuple[str, str], int] = {}
+    missing = []
+    for key, (handle, external_id, seen) in wanted.items():
         cached = cache.get(key)
         if cached is not None:
             ids[key] = cached
         else:
-            wanted[key] = {"platform": key[0], "handle": m.author, "handle_norm": key[1],
-                           "external_id": m.author_id, "first_seen": m.created_at, "last_seen": m.created_at}
-    if wanted:
-        insert_rows(conn, "author", ("platform", "handle", "handle_norm", "external_id", "first_seen", "last_seen"),
-                    list(wanted.values()), ("platform", "handle_norm"))
-        mark = "?" if conn.dialect.name == "sqlite" else "%s"
-        cursor = conn.connection.driver_connection.cursor()  # raw: thousands of rows per batch
-        try:
-            for platform in {k[0] for k in wanted}:
-                norms = [k[1] for k in wanted if k[0] == platform]
-                for start in range(0, len(norms), 5000):
-                    chunk = norms[start:start + 5000]
-                    cursor.execute(f"SELECT id, handle_norm FROM author WHERE platform = {mark} "
-                                   f"AND handle_norm IN ({', '.join([mark] * len(chunk))})", [platform, *chunk])
-                    for author_id, norm in cursor.fetchall():
-                        ids[(platform, norm)] = author_id
-                        cache.put((platform, norm), author_id)
-        finally:
-            cursor.close()
+            missing.append((key[0], handle, key[1], external_id, seen, seen))
+    if missing:
+        for found in _insert_authors(conn, missing):
+            ids[found[0]] = found[1]
+            cache.put(*found)
     return ids
+
+
+def _insert_authors(conn: Connection, rows: list[tuple]) -> Iterable[tuple[tuple[str, str], int]]:
+    """((platform, handle_norm), id) for every author row, inserting those not stored yet.
+
+    INSERT ... RETURNING hands back the new ids in the same statement; only authors that were already
+    stored (another process made them) need a SELECT."""
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    cursor = conn.connection.driver_connection.cursor()  # raw: thousands of rows per batch
+    try:
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start:start + 1000]
+            holders = ", ".join([f"({', '.join([mark] * len(_AUTHOR_COLUMNS))})"] * len(chunk))
+            cursor.execute(f"INSERT INTO author ({', '.join(_AUTHOR_COLUMNS)}) VALUES {holders} "
+                           f"ON CONFLICT (platform, handle_norm) DO NOTHING RETURNING id, platform, handle_norm",
+                           [v for row in chunk for v in row])
+            made = {(platform, norm): author_id for author_id, platform, norm in cursor.fetchall()}
+            yield from made.items()
+            stored = [row for row in chunk if (row[0], row[2]) not in made]
+            for platform in {row[0] for row in stored}:
+                yield from _author_ids(cursor, mark, platform, [row[2] for row in stored if row[0] == platform])
+    finally:
+        cursor.close()
+
+
+_AUTHOR_COLUMNS = ("platform", "handle", "handle_norm", "external_id", "first_seen", "last_seen")
+
+
+def _author_ids(cursor, mark: str, platform: str, norms: list[str]) -> Iterable[tuple[tuple[str, str], int]]:
+    for start in range(0, len(norms), 5000):
+        chunk = norms[start:start + 5000]
+        cursor.execute(f"SELECT id, handle_norm FROM author WHERE platform = {mark} "
+                       f"AND handle_norm IN ({', '.join([mark] * len(chunk))})", [platform, *chunk])
+        yield from (((platform, norm), author_id) for author_id, norm in cursor.fetchall())
 
 
 def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -89,14 +119,18 @@ def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tupl
     by_platform: dict[str, list[str]] = {}
     for platform, external_id in keys:
         by_platform.setdefault(platform, []).append(external_id)
-    table = MentionRow.__table__
+    mark = "?" if conn.dialect.name == "sqlite" else "%s"
     found: set[tuple[str, str]] = set()
-    for platform, ext_ids in by_platform.items():
-        for start in range(0, len(ext_ids), 5000):
-            chunk = ext_ids[start:start + 5000]
-            rows = conn.execute(select(table.c.external_id)
-                                .where(table.c.platform == platform, table.c.external_id.in_(chunk)))
-            found.update((platform, r[0]) for r in rows)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        for platform, ext_ids in by_platform.items():
+            for start in range(0, len(ext_ids), 5000):
+                chunk = ext_ids[start:start + 5000]
+                cursor.execute(f"SELECT external_id FROM mention WHERE platform = {mark} "
+                               f"AND external_id IN ({', '.join([mark] * len(chunk))})", [platform, *chunk])
+                found.update((platform, r[0]) for r in cursor.fetchall())
+    finally:
+        cursor.close()
     return found
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from sqlalchemy import func, select, text
 
 from monitor.models import Author, Mention
@@ -46,6 +48,8 @@ def hostile_jsonl(path):
         _line(text="no id", **GOOD),                                                           # 12
         _line(id="1", text="Support fixed it fast, thank you!", **GOOD),                       # 13: dup in file
         b"\n",                                                                                 # 14: blank
+        _line(id="x" * 257, text="an id longer than the column", **GOOD),                      # 15
+        _line(id="16", text="a language tag that is no tag", lang="english-as-spoken-here", **GOOD),  # 16
     ]
     path.write_bytes(b"".join(rows))
     return {("twitter", "1"), ("twitter", "2"), ("reddit", "10"), ("mastodon", "11")}
@@ -53,7 +57,8 @@ def hostile_jsonl(path):
 
 EXPECTED_REJECTED = {3: "not valid JSON", 4: "not a JSON object", 5: "'text' is missing",
                      6: "'text' must be a string", 7: "cannot parse date", 8: "not valid UTF-8",
-                     9: "over max_text_chars", 12: "'id' is missing"}
+                     9: "over max_text_chars", 12: "'id' is missing", 15: "'id' is 257 characters",
+                     16: "'lang' is 22 characters"}
 
 
 def test_hostile_file_keeps_good_rows_and_reports_each_bad_line(engine, db_url, tmp_path):
@@ -61,7 +66,7 @@ def test_hostile_file_keeps_good_rows_and_reports_each_bad_line(engine, db_url, 
     good = hostile_jsonl(path)
     summary = pipeline.import_files(engine, _config(db_url), [path])
 
-    assert summary.read == 13
+    assert summary.read == 15
     assert summary.imported == 4
     assert summary.duplicates == 1
     rejected = {r.line: r.reason for r in summary.rejected}
@@ -133,7 +138,7 @@ def test_cli_json_summary_and_exit_status(cli_env, tmp_path):
                          capture_output=True, text=True, env=cli_env, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout)
-    assert (summary["read"], summary["imported"], summary["duplicates"]) == (13, 4, 1)
+    assert (summary["read"], summary["imported"], summary["duplicates"]) == (15, 4, 1)
     assert {r["line"] for r in summary["rejected"]} == set(EXPECTED_REJECTED)
     assert all(set(r) == {"file", "line", "reason"} for r in summary["rejected"])
 
@@ -141,6 +146,52 @@ def test_cli_json_summary_and_exit_status(cli_env, tmp_path):
                              capture_output=True, text=True, env=cli_env, cwd=tmp_path)
     assert missing.returncode != 0
     assert "nope.jsonl" in missing.stderr
+
+
+def test_pooled_import_scores_each_text_once_and_stores_the_scorers_own_scores(engine, db_url, tmp_path):
+    from monitor.sentiment import build_scorer, spec_from_config
+
+    texts = ["Still waiting on my refund, third email this week", "Love the new dashboard!",
+             "how do I export my data?", "Support closed my ticket without fixing anything. Again.",
+             "ok thanks", "worst update ever, everything is slow", "Customer for 8 years and this is a first"]
+    path = tmp_path / "retweets.jsonl"
+    path.write_bytes(b"".join(_line(id=str(i), text=texts[i % len(texts)], platform="twitter",
+                                    author=f"user{i % 40}", created_at=1767225600 + i) for i in range(3000)))
+    cfg = _config(db_url, batch_size=500, parallel_min_bytes=1)  # the worker pool, in six batches
+    summary = pipeline.import_files(engine, cfg, [path])
+    assert (summary.imported, summary.scored) == (3000, len(texts))
+
+    scorer = build_scorer(spec_from_config(cfg))
+    with engine.connect() as conn:
+        stored = conn.execute(select(Mention.text, Mention.compound, Mention.pos, Mention.neu, Mention.neg,
+                                     Mention.score, Mention.label, Mention.cues)).all()
+    assert len(stored) == 3000
+    for text, compound, pos, neu, neg, score, label, cues in stored:
+        expected = scorer.score(text)
+        assert (compound, pos, neu, neg, label) == (expected.compound, expected.pos, expected.neu, expected.neg,
+                                                    expected.label)
+        assert score == pytest.approx(expected.score) and (cues or []) == list(expected.cues)
+    with engine.connect() as conn:
+        claimed = conn.execute(select(Author.claimed_tenure_years).where(Author.claimed_tenure_years.is_not(None)))
+        assert {round(r[0]) for r in claimed} == {8}
+
+    again = pipeline.import_files(engine, cfg, [path])
+    assert (again.imported, again.duplicates, again.scored) == (0, 3000, 0)
+
+
+def test_a_file_with_a_few_stored_rows_keeps_the_rest(engine, db_url, tmp_path):
+    """Stored rows scattered through a large batch are skipped, not failed on, and counted as duplicates."""
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(b"".join(_line(id=str(i), text=f"early post {i}", **GOOD) for i in (5, 77, 333)))
+    second.write_bytes(b"".join(_line(id=str(i), text=f"post {i}", **GOOD) for i in range(10_000)))
+    cfg = _config(db_url)
+    assert pipeline.import_files(engine, cfg, [first]).imported == 3
+    summary = pipeline.import_files(engine, cfg, [second])
+    assert (summary.read, summary.imported, summary.duplicates) == (10_000, 9_997, 3)
+    with engine.connect() as conn:
+        texts = dict(conn.execute(select(Mention.external_id, Mention.text)).all())
+    assert len(texts) == 10_000
+    assert texts["77"] == "early post 77" and texts["78"] == "post 78"  # the stored row is left as it was
 
 
 def _write_corpus(path, n):
@@ -199,10 +250,13 @@ def test_memory_stays_flat_as_the_file_grows(sqlite_url, tmp_path):
     _write_corpus(large, 100_000)
     probe = ("import resource, sys; from monitor.cli import main; main(sys.argv[1:]); "
              "print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    # Small batches, so that the small file already holds more batches than are ever in flight at once.
+    (tmp_path / "config.toml").write_text("[import]\nbatch_size = 2000\n")
     peaks = []
     for i, path in enumerate((small, large)):
         env = dict(os.environ, ARCWATCH_DATABASE_URL=f"sqlite:///{tmp_path}/m{i}.db")
-        run = subprocess.run([sys.executable, "-c", probe, "import", str(path)], env=env, cwd=tmp_path,
+        run = subprocess.run([sys.executable, "-c", probe, "--config", str(tmp_path / "config.toml"), "import",
+                              str(path)], env=env, cwd=tmp_path,
                              capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         peaks.append(int(run.stderr.rsplit("RSS ", 1)[1].split()[0]))
