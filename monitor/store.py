@@ -85,33 +85,46 @@ def _insert_authors(conn: Connection, rows: list[tuple]) -> Iterable[tuple[tuple
 
     INSERT ... RETURNING hands back the new ids in the same statement; only authors that were already
     stored (another process made them) need a SELECT."""
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    sqlite = conn.dialect.name == "sqlite"
     cursor = conn.connection.driver_connection.cursor()  # raw: thousands of rows per batch
     try:
         for start in range(0, len(rows), 1000):
             chunk = rows[start:start + 1000]
-            holders = ", ".join([f"({', '.join([mark] * len(_AUTHOR_COLUMNS))})"] * len(chunk))
-            cursor.execute(f"INSERT INTO author ({', '.join(_AUTHOR_COLUMNS)}) VALUES {holders} "
-                           f"ON CONFLICT (platform, handle_norm) DO NOTHING RETURNING id, platform, handle_norm",
-                           [v for row in chunk for v in row])
+            if sqlite:  # one multi-row VALUES: SQLite's executemany cannot return rows
+                holders = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                cursor.execute(f"{_INSERT_AUTHORS} VALUES {holders} {_RETURNING}", [v for row in chunk for v in row])
+            else:  # one array per column: a handful of parameters instead of thousands
+                cursor.execute(f"{_INSERT_AUTHORS} SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], "
+                               f"%s::text[], %s::timestamptz[], %s::timestamptz[]) {_RETURNING}",
+                               [list(column) for column in zip(*chunk)])
             made = {(platform, norm): author_id for author_id, platform, norm in cursor.fetchall()}
             yield from made.items()
             stored = [row for row in chunk if (row[0], row[2]) not in made]
             for platform in {row[0] for row in stored}:
-                yield from _author_ids(cursor, mark, platform, [row[2] for row in stored if row[0] == platform])
+                yield from _author_ids(cursor, sqlite, platform, [row[2] for row in stored if row[0] == platform])
     finally:
         cursor.close()
 
 
-_AUTHOR_COLUMNS = ("platform", "handle", "handle_norm", "external_id", "first_seen", "last_seen")
+_INSERT_AUTHORS = "INSERT INTO author (platform, handle, handle_norm, external_id, first_seen, last_seen)"
+_RETURNING = "ON CONFLICT (platform, handle_norm) DO NOTHING RETURNING id, platform, handle_norm"
 
 
-def _author_ids(cursor, mark: str, platform: str, norms: list[str]) -> Iterable[tuple[tuple[str, str], int]]:
-    for start in range(0, len(norms), 5000):
-        chunk = norms[start:start + 5000]
-        cursor.execute(f"SELECT id, handle_norm FROM author WHERE platform = {mark} "
-                       f"AND handle_norm IN ({', '.join([mark] * len(chunk))})", [platform, *chunk])
+def _author_ids(cursor, sqlite: bool, platform: str, norms: list[str]) -> Iterable[tuple[tuple[str, str], int]]:
+    for where, params in _in_lists(sqlite, "handle_norm", norms):
+        cursor.execute(f"SELECT id, handle_norm FROM author WHERE platform = {'?' if sqlite else '%s'} AND {where}",
+                       [platform, *params])
         yield from (((platform, norm), author_id) for author_id, norm in cursor.fetchall())
+
+
+def _in_lists(sqlite: bool, column: str, values: list[str]) -> Iterable[tuple[str, list]]:
+    """(SQL condition, parameters) pairs that together test `column IN values`, for the raw driver."""
+    if not sqlite:
+        yield f"{column} = ANY(%s)", [values]
+        return
+    for start in range(0, len(values), 5000):  # SQLite takes at most 32,766 parameters per statement
+        chunk = values[start:start + 5000]
+        yield f"{column} IN ({', '.join(['?'] * len(chunk))})", chunk
 
 
 def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -119,15 +132,14 @@ def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tupl
     by_platform: dict[str, list[str]] = {}
     for platform, external_id in keys:
         by_platform.setdefault(platform, []).append(external_id)
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
+    sqlite = conn.dialect.name == "sqlite"
     found: set[tuple[str, str]] = set()
     cursor = conn.connection.driver_connection.cursor()
     try:
         for platform, ext_ids in by_platform.items():
-            for start in range(0, len(ext_ids), 5000):
-                chunk = ext_ids[start:start + 5000]
-                cursor.execute(f"SELECT external_id FROM mention WHERE platform = {mark} "
-                               f"AND external_id IN ({', '.join([mark] * len(chunk))})", [platform, *chunk])
+            for where, params in _in_lists(sqlite, "external_id", ext_ids):
+                cursor.execute(f"SELECT external_id FROM mention WHERE platform = {'?' if sqlite else '%s'} "
+                               f"AND {where}", [platform, *params])
                 found.update((platform, r[0]) for r in cursor.fetchall())
     finally:
         cursor.close()
