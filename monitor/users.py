@@ -6,6 +6,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,8 +26,14 @@ LOGIN_MAX_FAILURES = 5
 TOKEN_PREFIX = "aw_"
 
 _hasher = PasswordHasher()
-# Verified when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash verified when the email is unknown, so a wrong email costs as long as a wrong password.
+
+    Made on first use: hashing costs ~100 ms by design, and every CLI command imports this module."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class UserError(ArcwatchError):
@@ -213,7 +220,7 @@ def login(engine: Engine, email: str, password: str, client: str, *, now: dateti
                 or _failures(session, client_key, since, reset_on_success=False) >= LOGIN_MAX_FAILURES):
             return LoginResult(limited=True)
         user = session.exec(select(User).where(User.email == email)).first()
-        ok = _verify(user.password_hash if user else _DUMMY_HASH, password[:MAX_PASSWORD_CHARS])
+        ok = _verify(user.password_hash if user else _dummy_hash(), password[:MAX_PASSWORD_CHARS])
         ok = ok and user is not None and not user.disabled
         session.add(LoginAttempt(key=email_key, at=now, ok=ok))
         session.add(LoginAttempt(key=client_key, at=now, ok=ok))
