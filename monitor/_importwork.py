@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor._bulk import sqlite_time
 from monitor.importer import Rejection, RowRules, parse_json_line, validate_row
 from monitor.sentiment import Scorer, ScorerSpec, build_scorer
 from monitor.store import normalise_handle
@@ -45,7 +44,7 @@ class Prepared:
 def prepare(job: tuple[Chunk, RowRules, bool]) -> Prepared:
     """Parse and validate a chunk into prepared rows (sqlite: encode timestamps as SQLite text)."""
     chunk, rules, sqlite = job
-    stamp = sqlite_time if sqlite else _pg_time
+    stamp = _sqlite_time if sqlite else _pg_time
     rows, rejected, records = [], [], 0
     for line, row, error, as_json in _records(chunk):
         records += 1
@@ -74,6 +73,11 @@ def _records(chunk: Chunk):
         if raw and not raw.isspace():
             row, error, as_json = parse_json_line(raw)
             yield chunk.first_line + offset, row, error, as_json
+
+
+def _sqlite_time(value: datetime) -> str:
+    # validate_row's datetimes are always in timezone.utc: drop the "+00:00" rather than rebuild the datetime
+    return value.isoformat(" ", "microseconds")[:-6]
 
 
 def _pg_time(value: datetime) -> str:

@@ -213,6 +213,9 @@ def sniff_format(path: Path) -> str:
     return "jsonl" if head[:1] in (b"{", b"[") else "csv"
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
 def parse_json_line(raw: bytes) -> tuple[dict | None, str | None, str | None]:
     """(row, error, row as JSON text if verbatim) for one JSON Lines line."""
     try:
@@ -220,9 +223,14 @@ def parse_json_line(raw: bytes) -> tuple[dict | None, str | None, str | None]:
     except UnicodeDecodeError as exc:
         return None, f"not valid UTF-8 (byte {exc.start})", None
     try:
-        value = json.loads(line)
-    except ValueError as exc:
-        return None, f"not valid JSON: {exc.msg} at column {exc.colno}", None
+        value, end = _raw_decode(line)  # the common case, a line that is one JSON value, without loads' checks
+        if end != len(line) and not line[end:].isspace():
+            raise ValueError("extra data")
+    except ValueError:
+        try:  # leading blanks, trailing data or invalid JSON: loads accepts or words the error
+            value = json.loads(line)
+        except ValueError as exc:
+            return None, f"not valid JSON: {exc.msg} at column {exc.colno}", None
     if not isinstance(value, dict):
         return None, f"not a JSON object (a {type(value).__name__})", None
     if b"\\u0000" in raw:  # PostgreSQL cannot store NUL; only such rows pay for the scrub
