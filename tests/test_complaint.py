@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import math
 import os
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor._cue_engine import CueMatcher
+from monitor import _cue_praise, complaint
+from monitor._cue_engine import CueMatcher, fast_finder, tokens_of
 from monitor.complaint import CUE_NAMES, ComplaintScorer
 from monitor.fastvader import FastVader
 from monitor.sentiment import ScorerSpec, VaderScorer, build_scorer
@@ -20,6 +22,12 @@ from monitor.types import Score, label_for
 from tests.corpora import GROUND_TRUTH_SETS, devset, ground_truth, ibm_agent_turns, ibm_client_turns, twcs_rows
 
 REPO = Path(__file__).resolve().parent.parent
+DEVSET_DIR = Path(__file__).parent / "data" / "devset"
+# heldout3's figures after tuning (README), as floors and ceilings: measured, not goals. The positive goal (<= 3%)
+# is missed there: 2 of 37 positive posts are labelled negative.
+HELDOUT3_NEGATIVE_FLOOR = 131 / 161
+HELDOUT3_POSITIVE_CEILING = 2 / 37
+HELDOUT3_NEUTRAL_CEILING = 19 / 112
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +76,28 @@ CASES = [
     ("Screen goes black after the logo.", "negative", {"outage"}),
     ("How do I find the dark mode setting? I don't see it.", "neutral", set()),  # a how-to question
     ("3 months of Premium for $2. Play music offline wherever you go.", "positive", set()),  # a feature, no outage
+    ("Tried restarting and reinstalling, it still freezes on launch.", "negative", {"troubleshooting", "outage"}),
+    ("My parcel was supposed to arrive on Monday.", "negative", {"broken_promise"}),
+    ("Found a piece of plastic in my salad.", "negative", {"defective"}),
+    ("Three hours on the plane. No food, no water, no explanation.", "negative", {"left_without"}),
+    ("Honestly this is unacceptable.", "negative", {"verdict"}),
+    ("The gate agent was incredibly rude to my mother.", "negative", {"staff_conduct"}),
+    ("Stuck on the tarmac for 2 hours and counting.", "negative", {"waiting"}),
+    ("Missed my connection because of your delay, now stranded overnight.", "negative", {"waiting"}),
+    ("You moved us to a 6am flight without asking.", "negative", {"accusation", "left_without"}),
+    # Sarcasm: praise for a failure, and generic praise next to a complaint.
+    ("Thanks for the 4 hour delay, really appreciate it.", "negative", {"sarcasm", "waiting"}),
+    ("Love how you cancel my flight and don't tell anyone.", "negative", {"sarcasm"}),
+    ("Nothing says customer service like a 2 hour hold.", "negative", {"sarcasm"}),
+    ("Great, another flight cancellation. You guys are the best.", "negative", {"sarcasm", "cancellation"}),
+    ("So glad I paid extra for a seat that doesn't recline.", "negative", {"sarcasm"}),
+    # A problem that the text thanks someone for fixing, or turns from to clear praise, is not a complaint.
+    ("Thank you for taking care of us when our flight was cancelled!", "positive", {"praise"}),
+    ("The cancellation sucked but the agent at the desk rebooked us in 5 minutes. Thank you!", "positive", {"praise"}),
+    ("Even with the delay, best flight I've had in years.", "positive", {"praise"}),
+    ("Great crew, but they lost my bag and nobody will tell me where it is.", "negative", {"non_delivery"}),
+    ("Lost my bag, but hey, at least the snacks were good.", "negative", {"non_delivery"}),
+    ("Thanks for the update. Still no refund after 3 weeks.", "negative", {"repeat_contact"}),
 ]
 
 
@@ -148,6 +178,13 @@ def test_long_posts_are_averaged_not_summed(scorer):
     assert scorer.score(twelve).score == scorer.score(three).score < 0.9
 
 
+def test_a_handle_is_a_name_not_a_sentiment_word(scorer):
+    # "@united" is the word "united" (+1.8) to VADER: it made every complaint to that airline look kinder
+    assert FastVader().polarity_scores("@united")["compound"] > 0.3
+    assert scorer.score("@united").score == 0.0
+    assert scorer.score("@united flight delayed again, third time this month").label == "negative"
+
+
 def test_negation_does_not_cross_a_sentence_end(scorer):
     assert FastVader().polarity_scores("Booking no 123. Thanks.")["compound"] < 0  # upstream: "no" negates thanks
     assert scorer.score("Booking no 123. Thanks.").label == "positive"
@@ -172,7 +209,11 @@ def test_trigger_gating_never_changes_which_cues_fire():
     texts = [t.lower() for t, _, _ in CASES] + [
         "ive done that multiple times", "is psn down?", "#customerservicefail", "thx 🙃", "so that's comforting",
         "non-functioning", "overcharged!!", "price-gouging", "ugh", "i can't log in", "it doesnt work",
-        "not working any more", "what's going on with my order", "y'all lost my bag", "get your act together"]
+        "not working any more", "what's going on with my order", "y'all lost my bag", "get your act together",
+        "i haven't been able to log in", "it is not loading", "they wouldn't let me board", "cant connect",
+        "your driver cancelled my ride", "thanks for nothing", "great job losing my bag", "2 hour wait at the gate",
+        "the crew was lovely", "thanks for rebooking us", "but the agent fixed it", "fraudulent charge",
+        "#epicfail", "ughhh", "frustrated and disappointed", "not disappointed at all", "my ass"]
     for text in texts:
         assert matcher.find(text) == matcher.find_ungated(text), text
 
@@ -190,6 +231,33 @@ def test_trigger_gating_is_exact_on_real_corpora(shared_data):
     matcher = CueMatcher()
     lowered = [t.lower().replace("\u2019", "'") for t in _all_shared_texts(shared_data)]
     assert [t for t in lowered if matcher.find(t) != matcher.find_ungated(t)] == []
+
+
+def test_word_gates_and_fast_forms_of_the_framing_regexes_are_exact_on_real_corpora(shared_data):
+    # Each regex runs only when a gate word occurs, and is searched through its branches' fast forms: neither may
+    # change an answer. The texts include the hand-written cases, which exercise every framing.
+    checks = [(_cue_praise._PRAISE, _cue_praise._PRAISE_WORDS), (_cue_praise._IRONIC_PRAISE, _cue_praise._IRONY_WORDS),
+              (_cue_praise._RESOLVED, _cue_praise._RESOLVED_WORDS), (_cue_praise._TURN, _cue_praise._TURN_WORDS),
+              (complaint._SELF_CAUSED, complaint._SELF_CAUSED_WORDS), (complaint._HOW_TO, complaint._HOW_TO_WORDS)]
+    texts = [t.lower().replace("\u2019", "'") for t in _all_shared_texts(shared_data) + [c[0] for c in CASES]]
+    for regex, gate in checks:
+        found = fast_finder(regex.pattern)
+        matching = [t for t in texts if regex.search(t)]
+        assert matching, regex.pattern[:60]  # the check is not empty
+        assert [t for t in matching if gate.isdisjoint(tokens_of(t))] == [], regex.pattern[:60]
+        assert [t for t in texts if found(t) != bool(regex.search(t))] == [], regex.pattern[:60]
+
+
+def test_one_vader_pass_gives_upstreams_parts_on_real_corpora(shared_data, scorer):
+    # The scorer reuses its own VADER pass for the sentence scores: its parts must stay FastVader's (= upstream's).
+    fast = FastVader()
+    wrong = []
+    for text in _all_shared_texts(shared_data):
+        score, expected = scorer.score(text), fast.polarity_scores(text)
+        if (score.compound, score.pos, score.neu, score.neg) != \
+                (expected["compound"], expected["pos"], expected["neu"], expected["neg"]):
+            wrong.append(text)
+    assert wrong == []
 
 
 def _rates(label_of, items) -> dict[str, float]:
@@ -212,13 +280,21 @@ def labelled(shared_data):
 
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
-    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2"}
+    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
 
 
+def test_heldout3_is_the_documented_random_draw(labelled):
+    # The README says how heldout3 was drawn; the committed script must reproduce exactly its ids, in order.
+    spec = importlib.util.spec_from_file_location("draw_heldout3", DEVSET_DIR / "draw_heldout3.py")
+    draw = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw)
+    assert [(s, i) for s, i, _ in draw.draw()] == [(d.source, d.source_id) for d in labelled if d.split == "heldout3"]
+
+
 def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
-    # The first held-out split was evaluated, then its errors were seen: it is tuning data now.
-    tuning = [d for d in labelled if d.split in ("dev", "dev2", "heldout")]
+    # dev, dev2, heldout and heldout2 were each evaluated, then their errors were seen: they are tuning data now.
+    tuning = [d for d in labelled if d.split in ("dev", "dev2", "heldout", "heldout2")]
     ours = _rates(lambda t: scorer.score(t).label, tuning)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
     figures = f"complaint {ours} / vader {vader}"
@@ -227,17 +303,17 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
     assert ours["negative"] > vader["negative"] + 0.2, figures
 
 
-def test_heldout2_split_beats_vader_by_the_figures_measured_once(labelled, scorer):
-    # heldout2 was evaluated once, after tuning (README). The goals (>= 75% of complaints negative, <= 3% of
-    # positives negative) are MISSED there: these floors are the figures it achieved, 96/137 and 1/24.
-    heldout = [d for d in labelled if d.split == "heldout2"]
+def test_heldout3_split_beats_vader_by_the_figures_measured_once(labelled, scorer):
+    # heldout3 was labelled before any change and evaluated twice, before and after tuning (README); its errors were
+    # not examined. These floors are the figures the scorer achieved there, not the goals.
+    heldout = [d for d in labelled if d.split == "heldout3"]
     ours = _rates(lambda t: scorer.score(t).label, heldout)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), heldout)
     figures = f"complaint {ours} / vader {vader}"
-    assert ours["negative"] >= 0.70, figures
-    assert ours["negative"] >= vader["negative"] + 0.3, figures
-    assert ours["positive"] <= 1 / 24, figures
-    assert ours["neutral"] <= 0.22, figures
+    assert ours["negative"] >= HELDOUT3_NEGATIVE_FLOOR, figures
+    assert ours["negative"] >= vader["negative"] + 0.25, figures
+    assert ours["positive"] <= HELDOUT3_POSITIVE_CEILING, figures
+    assert ours["neutral"] <= HELDOUT3_NEUTRAL_CEILING, figures
 
 
 def _pearson(xs, ys) -> float:
