@@ -2,13 +2,17 @@
 
 Upstream lower-cases the token list over and over, rebuilds the text character by character to swap emojis even
 for ASCII text, and copies lists in `negated()`. This module lower-cases each token once, uses sets and dicts, and
-skips the emoji pass when no character can be an emoji. Upstream's quirks are kept on purpose (see the comments);
-tests/test_fastvader.py compares the two on tens of thousands of texts and must find no difference.
+skips the emoji pass when no character can be an emoji. Most words are not rated and most rated words have no
+negation, booster or capital near them: only the rated words are visited, and those with nothing near them that a
+rule reads take their lexicon valence without running the rules. Upstream's quirks are kept on purpose (see the
+comments); tests/test_fastvader.py compares the two on tens of thousands of texts and must find no difference.
 """
 from __future__ import annotations
 
 import math
+import re
 import string
+from itertools import compress, count
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,6 +20,7 @@ from monitor.sentiment import vader_internals
 
 _PUNCT = string.punctuation
 _SENTENCE_END = frozenset(".!?\u2026")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SO_THIS = ("so", "this")
 _EMPTY = {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
 
@@ -29,6 +34,7 @@ class Tokens:
     words: list[str]
     lowers: list[str]
     ends: list[int]  # index one past the last token of each sentence
+    rated: list[int]  # indices of the words VADER rates: in the lexicon, not a booster, not the "kind" of "kind of"
 
 
 class FastVader:
@@ -47,6 +53,7 @@ class FastVader:
         self._emojis: dict[str, str] = v.emojis
         # Only single characters can match: upstream looks emojis up one character at a time.
         self._emoji_chars = frozenset(k for k in v.emojis if len(k) == 1)
+        assert all(not c.isascii() for c in self._emoji_chars)  # ASCII text skips the emoji pass
         self._negate = frozenset(v.negate)
         self._booster: dict[str, float] = v.booster
         self._special: dict[str, float] = v.special_cases
@@ -55,6 +62,11 @@ class FastVader:
         # Every word of a multi-word special case or booster: an idiom check can only match if one is nearby.
         self._idiom_words = frozenset(
             w for key in list(v.special_cases) + [k for k in v.booster if " " in k] for w in key.split(" "))
+        # The words VADER gives a valence to: boosters in the lexicon get none (a lexicon variant can add them).
+        self._rated = {w: val for w, val in self.lexicon.items() if w not in self._booster}
+        # Words that some rule reads when they sit up to three words before (or two after) a rated word: with none
+        # of them near it (and no "n't", no "this" just before, no capitals), a word's valence is its lexicon value.
+        self._context = frozenset(self._booster).union(self._negate, ("no", "never", "without", "least"))
 
     def polarity_scores(self, text: str) -> dict:
         """VADER's {'neg', 'neu', 'pos', 'compound'} for one text, exactly as upstream computes it."""
@@ -70,25 +82,17 @@ class FastVader:
 
     def tokenize(self, text: str) -> Tokens:
         """Upstream's tokens of a text, with sentence ends marked, to score it several ways without re-splitting."""
-        if not text.isascii() and not self._emoji_chars.isdisjoint(text):
+        if not text.isascii() and not self._emoji_chars.isdisjoint(_NON_ASCII.findall(text)):
             text = self._replace_emojis(text)
-        raw: list[str] = []
-        ends: list[int] = []
-        for line in text.split("\n"):  # str.split() splits the same tokens, but loses where lines end
-            for token in line.split():
-                raw.append(token)
-                if token[-1] in _SENTENCE_END:
-                    ends.append(len(raw))
-            if raw and (not ends or ends[-1] != len(raw)):
-                ends.append(len(raw))
-        words = [t if len(s) <= 2 else s for t in raw for s in (t.strip(_PUNCT),)]
-        return Tokens(text, raw, words, [w.lower() for w in words], ends)
+        raw = text.split()  # the same tokens as splitting line by line: "\n" is whitespace
+        words, lowers = _words_and_lowers(text, raw)
+        return Tokens(text, raw, words, lowers, _sentence_ends(text, raw), self._rated_indices(lowers))
 
     def scores_and_valence(self, tokens: Tokens) -> tuple[dict, float]:
         """polarity_scores and valence_sum of a tokenized text, from one pass."""
         if not tokens.words:
             return dict(_EMPTY), 0.0
-        sentiments = self._valences(tokens.words, tokens.lowers)
+        sentiments = self._valences(tokens.words, tokens.lowers, tokens.rated)
         if "but" in tokens.lowers:
             _but_check(tokens.lowers.index("but"), sentiments)
         return _score_valence(sentiments, tokens.text), _emphasised_sum(sentiments, tokens.text)
@@ -110,51 +114,59 @@ class FastVader:
         return out
 
     def _sentiments(self, text: str) -> tuple[list, str]:
-        if not text.isascii() and not self._emoji_chars.isdisjoint(text):
+        if not text.isascii() and not self._emoji_chars.isdisjoint(_NON_ASCII.findall(text)):
             text = self._replace_emojis(text)
-        words = [t if len(s) <= 2 else s for t in text.split() for s in (t.strip(_PUNCT),)]
+        words, lowers = _words_and_lowers(text, text.split())
         if not words:
             return [], text
-        lowers = [w.lower() for w in words]
         sentiments = self._valences(words, lowers)
         if "but" in lowers:
             _but_check(lowers.index("but"), sentiments)
         return sentiments, text
 
     def _replace_emojis(self, text: str) -> str:
-        # Same loop as upstream: a description is preceded by a space unless one is already there.
-        out: list[str] = []
-        prev_space = True
+        # Upstream's character loop puts a space before a description unless the character before it in the text
+        # is a space (or it starts the text); a description itself never counts as one. The regex does the same.
+        # Only non-ASCII characters are looked up: a text has few, and a regex finds them in C.
         emojis = self._emojis
-        for ch in text:
-            description = emojis.get(ch)
-            if description is not None:
-                if not prev_space:
-                    out.append(" ")
-                out.append(description)
-                prev_space = False
-            else:
-                out.append(ch)
-                prev_space = ch == " "
-        return "".join(out)
 
-    def _valences(self, words: list[str], lowers: list[str]) -> list:
-        lexicon, booster = self.lexicon, self._booster
+        def described(m: re.Match) -> str:
+            at, ch = m.start(), m.group()
+            if ch not in emojis:
+                return ch
+            return (" " if at and text[at - 1] != " " else "") + emojis[ch]
+
+        return _NON_ASCII.sub(described, text)
+
+    def _rated_indices(self, lowers: list[str]) -> list[int]:
+        hits = list(compress(count(), map(self._rated.__contains__, lowers)))
+        if hits and "kind" in lowers:  # upstream gives "kind" no valence when "of" follows
+            last = len(lowers) - 1
+            hits = [i for i in hits if not (lowers[i] == "kind" and i < last and lowers[i + 1] == "of")]
+        return hits
+
+    def _valences(self, words: list[str], lowers: list[str], rated: list[int] | None = None) -> list:
         n = len(words)
-        upper = [w.isupper() for w in words]
+        sentiments: list = [0] * n  # upstream appends the int 0 for unrated words; sum() then sees the same types
+        if rated is None:
+            rated = self._rated_indices(lowers)
+        if not rated:
+            return sentiments
+        upper = list(map(str.isupper, words))
         n_upper = sum(upper)
         is_cap_diff = 0 < n - n_upper < n
-        sentiments: list = []
-        append = sentiments.append
-        for i in range(n):
-            lw = lowers[i]
-            if lw in booster or (lw == "kind" and i < n - 1 and lowers[i + 1] == "of"):
-                append(0)  # upstream appends the int 0 here; sum() then sees the same types
-                continue
-            if lw not in lexicon:
-                append(0)
-                continue
-            append(self._word_valence(i, lexicon[lw], words, lowers, upper, is_cap_diff))
+        lexicon, valences, context = self.lexicon, self._rated, self._context
+        nt = "n't" in " ".join(lowers)
+        for i in rated:
+            base = valences[lowers[i]]
+            lo = i - 3 if i > 3 else 0
+            if base and not (is_cap_diff and upper[i]) and context.isdisjoint(lowers[lo:i + 3]) \
+                    and not (i and lowers[i - 1] == "this") and not (nt and "n't" in " ".join(lowers[lo:i])):
+                # No rule applies but the idiom check (which has its own quick exit), and base + 0.0 == base.
+                idioms = i >= 3 and lowers[i - 3] not in lexicon
+                sentiments[i] = self._special_idioms_check(base, lowers, i) if idioms else base
+            else:
+                sentiments[i] = self._word_valence(i, base, words, lowers, upper, is_cap_diff)
         return sentiments
 
     def _word_valence(self, i: int, base: float, words, lowers, upper, is_cap_diff: bool) -> float:
@@ -225,8 +237,7 @@ class FastVader:
 
     def _special_idioms_check(self, valence: float, lowers: list[str], i: int) -> float:
         n = len(lowers)
-        idiom_words = self._idiom_words
-        if all(lowers[k] not in idiom_words for k in range(i - 3, min(i + 3, n))):
+        if self._idiom_words.isdisjoint(lowers[i - 3:i + 3]):  # called with i >= 3 only
             return valence  # no phrase around i can be a special case or a multi-word booster
         special = self._special
         w3, w2, w1, w0 = lowers[i - 3], lowers[i - 2], lowers[i - 1], lowers[i]
@@ -296,7 +307,9 @@ def normalize(score: float, alpha: float = 15) -> float:
 
 
 def _score_valence(sentiments: list, text: str) -> dict:
-    sum_s = float(sum(sentiments))
+    # Zeros change no sum (a float sum never becomes -0.0 from 0): only the rated words are added up.
+    rated = [s for s in sentiments if s]
+    sum_s = float(sum(rated))
     punct = _punctuation_emphasis(text)
     if sum_s > 0:
         sum_s += punct
@@ -305,14 +318,12 @@ def _score_valence(sentiments: list, text: str) -> dict:
     compound = normalize(sum_s)
     pos_sum = 0.0
     neg_sum = 0.0
-    neu_count = 0
-    for s in sentiments:
+    for s in rated:
         if s > 0:
             pos_sum += (float(s) + 1)
         if s < 0:
             neg_sum += (float(s) - 1)
-        if s == 0:
-            neu_count += 1
+    neu_count = len(sentiments) - len(rated)
     if pos_sum > math.fabs(neg_sum):
         pos_sum += punct
     elif pos_sum < math.fabs(neg_sum):
@@ -320,3 +331,29 @@ def _score_valence(sentiments: list, text: str) -> dict:
     total = pos_sum + math.fabs(neg_sum) + neu_count
     return {"neg": round(math.fabs(neg_sum / total), 3), "neu": round(math.fabs(neu_count / total), 3),
             "pos": round(math.fabs(pos_sum / total), 3), "compound": round(compound, 4)}
+
+
+def _words_and_lowers(text: str, raw: list[str]) -> tuple[list[str], list[str]]:
+    """Upstream's words (a token stripped of punctuation unless that leaves two characters or fewer), lower-cased."""
+    words = [t if len(s) <= 2 else s for t in raw for s in (t.strip(_PUNCT),)]
+    if words and text.isascii():  # ASCII lower-cases letter by letter: one call for all the words
+        return words, " ".join(words).lower().split(" ")
+    return words, [w.lower() for w in words]
+
+
+def _sentence_ends(text: str, raw: list[str]) -> list[int]:
+    """Index one past each sentence's last token: after a word ending in . ! ? or an ellipsis, and at line ends."""
+    if "\n" not in text:
+        ends = [i for i, token in enumerate(raw, 1) if token[-1] in _SENTENCE_END]
+        if raw and (not ends or ends[-1] != len(raw)):
+            ends.append(len(raw))
+        return ends
+    ends, count = [], 0
+    for line in text.split("\n"):
+        for token in line.split():
+            count += 1
+            if token[-1] in _SENTENCE_END:
+                ends.append(count)
+        if count and (not ends or ends[-1] != count):
+            ends.append(count)
+    return ends
