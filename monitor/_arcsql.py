@@ -1,16 +1,18 @@
 """SQL for the arcs' daily sums: mentions grouped per author or customer and UTC day, added into ArcDaily.
 
-The grouping runs inside the database (INSERT ... SELECT ... GROUP BY), so new mentions never travel to
-Python; only the small set of touched subjects comes back.
+The grouping runs inside the database: a rebuild is one INSERT ... SELECT ... GROUP BY per kind of
+subject, and an incremental evaluation reads the grouped sums of its new mentions (a row per subject
+and day, never a row per mention) and adds them into ArcDaily and into the stored windows alike.
 """
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import Date, String, and_, case, cast, delete, func, literal_column, or_, select
+from sqlalchemy import Date, String, and_, case, cast, delete, func, literal_column, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from monitor import _arcraw as raw
 from monitor.models import ArcDaily, Author, AuthorLink, Mention
 
 DAILY_COLUMNS = ("subject", "day", "total", "count", "negatives", "first_at", "last_at")
@@ -68,33 +70,42 @@ def customer_daily(conn: Connection, where: Any):
             .group_by(link.c.customer_id, day))
 
 
-def new_totals(conn: Connection, where: Any) -> dict[str, tuple[int, Any, Any]]:
-    """Per author and customer subject: (count, first, last) of the live mentions matching `where`."""
-    m, a, link = Mention.__table__, Author.__table__, AuthorLink.__table__
-    sums = [func.count(), func.min(m.c.created_at), func.max(m.c.created_at)]
-    authors = (select(literal_column("'a:'") + cast(m.c.author_id, String), *sums)
-               .where(m.c.deleted.is_(False), where).group_by(m.c.author_id))
-    joined = m.join(a, a.c.id == m.c.author_id).join(
-        link, and_(link.c.platform == a.c.platform, link.c.handle_norm == a.c.handle_norm, link.c.active.is_(True)))
-    customers = (select(literal_column("'c:'") + link.c.customer_id, *sums).select_from(joined)
-                 .where(m.c.deleted.is_(False), where).group_by(link.c.customer_id))
-    return {r[0]: (r[1], r[2], r[3]) for query in (authors, customers) for r in conn.execute(query)}
+def add_new_days(conn: Connection, where: Any) -> list[tuple]:
+    """Add the daily sums of the live mentions matching `where` into ArcDaily (summing into existing days)
+    and return them: (subject, day, total, count, negatives, first_at, last_at) per author and customer
+    subject and UTC day, in the driver's own form (read raw: see _arcraw)."""
+    stmt = union_all(author_daily(conn, where), customer_daily(conn, where))
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = [params[name] for name in compiled.positiontup] if compiled.positional else params
+    columns = ", ".join(DAILY_COLUMNS)
+    if conn.dialect.name == "postgresql":  # one round trip: a data-modifying CTE adds what it returns
+        upsert = _DAILY_UPSERT.format(least="least", greatest="greatest")
+        return raw.fetch(conn, f"WITH new AS ({compiled.string}), added AS (INSERT INTO arcdaily ({columns}) "
+                               f"SELECT * FROM new ORDER BY 1, 2 {upsert}) SELECT * FROM new", args)
+    rows = sorted(raw.fetch(conn, compiled.string, args), key=lambda r: (r[0], r[1]))  # index order
+    raw.execute_many(conn, f"INSERT INTO arcdaily ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                           f"{_DAILY_UPSERT.format(least='min', greatest='max')}", rows)
+    return rows
 
 
-def add_daily(conn: Connection, query, *, returning: bool) -> set[str]:
-    """Add the query's rows into ArcDaily (summing into existing days); return the subjects touched."""
+# the same sums as add_daily's and as _arcwindow.add_days', so ArcDaily and the stored windows stay equal
+_DAILY_UPSERT = ("ON CONFLICT (subject, day) DO UPDATE SET total = arcdaily.total + excluded.total, "
+                 "count = arcdaily.count + excluded.count, negatives = arcdaily.negatives + excluded.negatives, "
+                 "first_at = {least}(arcdaily.first_at, excluded.first_at), "
+                 "last_at = {greatest}(arcdaily.last_at, excluded.last_at)")
+
+
+def add_daily(conn: Connection, query) -> None:
+    """Add the query's rows into ArcDaily (summing into existing days), all inside the database."""
     d = ArcDaily.__table__
     stmt = dialect_insert(conn, d).from_select(list(DAILY_COLUMNS), query)
     ex = stmt.excluded
     least = func.least if conn.dialect.name == "postgresql" else func.min  # sqlite: two-argument min()
     greatest = func.greatest if conn.dialect.name == "postgresql" else func.max
-    stmt = stmt.on_conflict_do_update(index_elements=["subject", "day"], set_={
+    conn.execute(stmt.on_conflict_do_update(index_elements=["subject", "day"], set_={
         "total": d.c.total + ex.total, "count": d.c.count + ex.count, "negatives": d.c.negatives + ex.negatives,
-        "first_at": least(d.c.first_at, ex.first_at), "last_at": greatest(d.c.last_at, ex.last_at)})
-    if not returning:
-        conn.execute(stmt)
-        return set()
-    return {r[0] for r in conn.execute(stmt.returning(d.c.subject))}
+        "first_at": least(d.c.first_at, ex.first_at), "last_at": greatest(d.c.last_at, ex.last_at)}))
 
 
 def rebuild_daily(conn: Connection, *, authors: list[int], customers: list[str], top: int) -> None:
@@ -102,10 +113,10 @@ def rebuild_daily(conn: Connection, *, authors: list[int], customers: list[str],
     d, m, link = ArcDaily.__table__, Mention.__table__, AuthorLink.__table__
     for chunk in chunks(authors):
         conn.execute(delete(d).where(d.c.subject.in_([f"a:{a}" for a in chunk])))
-        add_daily(conn, author_daily(conn, and_(m.c.author_id.in_(chunk), m.c.id <= top)), returning=False)
+        add_daily(conn, author_daily(conn, and_(m.c.author_id.in_(chunk), m.c.id <= top)))
     for chunk in chunks(customers):
         conn.execute(delete(d).where(d.c.subject.in_([f"c:{c}" for c in chunk])))
-        add_daily(conn, customer_daily(conn, and_(link.c.customer_id.in_(chunk), m.c.id <= top)), returning=False)
+        add_daily(conn, customer_daily(conn, and_(link.c.customer_id.in_(chunk), m.c.id <= top)))
 
 
 def refresh_statistics(conn: Connection) -> None:

@@ -20,8 +20,11 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Sequence
+from functools import lru_cache
+from operator import truediv
+from typing import Any, Sequence
 
+from monitor import _arcstats as stats
 from monitor.types import ArcPoint
 
 TRENDS = ("declining", "stable", "improving")
@@ -112,56 +115,10 @@ class Series:
         return [t / c for t, c in zip(self.totals[i:j], self.counts[i:j])]
 
 
-def _mean_of(s: Series, i: int, j: int) -> float | None:
-    count = sum(s.counts[i:j])
-    return sum(s.totals[i:j]) / count if count else None
-
-
-def _ewma(xs: Sequence[int], totals: Sequence[float], counts: Sequence[int], half_life: float) -> float | None:
-    if not xs:
-        return None
-    newest, num, den = max(xs), 0.0, 0.0
-    for x, t, c in zip(xs, totals, counts):
-        weight = 0.5 ** ((newest - x) / half_life)
-        num += weight * t
-        den += weight * c
-    return num / den if den else None
-
-
-def _trend(xs: Sequence[int], ys: Sequence[float], counts: Sequence[int]) -> tuple[float | None, float | None]:
-    """(Theil-Sen slope, Mann-Kendall z) of daily means at strictly increasing days, from one pass over pairs."""
-    n = len(xs)
-    if n < 2:
-        return None, None
-    ws = [math.sqrt(c) for c in counts]
-    pairs: list[tuple[float, float]] = []
-    append, total = pairs.append, 0.0
-    for i in range(n - 1):
-        xi, yi, wi = xs[i], ys[i], ws[i]
-        for j in range(i + 1, n):
-            gap = xs[j] - xi
-            weight = wi * ws[j] * gap
-            total += weight
-            append(((ys[j] - yi) / gap, weight))
-    pairs.sort()
-    half, acc, slope = total / 2, 0.0, pairs[-1][0]
-    for value, weight in pairs:
-        acc += weight
-        if acc >= half:
-            slope = value
-            break
-    if n < 4:
-        return slope, None
-    # Mann-Kendall's S counts rising pairs minus falling ones: the signs of these very slopes
-    s = (len(pairs) - bisect_right(pairs, (0.0, math.inf))) - bisect_left(pairs, (0.0, -math.inf))
-    sd = math.sqrt(n * (n - 1) * (2 * n + 5) / 18)
-    return slope, (s - 1) / sd if s > 0 else (s + 1) / sd if s < 0 else 0.0
-
-
 def ewma_level(points: Sequence[ArcPoint], half_life_days: float) -> float | None:
     """Mean score with each mention weighted 2^(-age/half-life), age in days from the newest day."""
     s = Series.of(points)
-    return _ewma(s.ords, s.totals, s.counts, half_life_days)
+    return stats.ewma(s.ords, s.totals, s.counts, half_life_days)
 
 
 def theil_sen(points: Sequence[ArcPoint]) -> float | None:
@@ -170,41 +127,18 @@ def theil_sen(points: Sequence[ArcPoint]) -> float | None:
     A pair weighs sqrt(n_i * n_j) * gap: days with more mentions count more (with diminishing
     returns, so one flood day cannot dominate) and slopes over one-day gaps, the noisiest, count least."""
     s = Series.of(points)
-    return _trend(s.ords, s.means(0, len(s.ords)), s.counts)[0]
+    return stats.trend(s.ords, s.means(0, len(s.ords)), s.counts)[0]
 
 
 def mann_kendall_z(points: Sequence[ArcPoint]) -> float | None:
     """Mann-Kendall z of the daily means in day order (positive: rising); None with fewer than 4 days."""
     s = Series.of(points)
-    return _trend(s.ords, s.means(0, len(s.ords)), s.counts)[1]
+    return stats.trend(s.ords, s.means(0, len(s.ords)), s.counts)[1]
 
 
 def _change_point(ys: Sequence[float], params: ArcParams) -> tuple[int, float] | None:
-    n, k = len(ys), params.cp_min_days
-    if n < 2 * k:
-        return None
-    prefix, prefix_sq = [0.0], [0.0]
-    for y in ys:
-        prefix.append(prefix[-1] + y)
-        prefix_sq.append(prefix_sq[-1] + y * y)
-    best: tuple[float, int, float] | None = None
-    for split in range(k, n - k + 1):
-        left_n, right_n = split, n - split
-        left_mean = prefix[split] / left_n
-        right_mean = (prefix[n] - prefix[split]) / right_n
-        ss = (prefix_sq[split] - left_n * left_mean ** 2
-              + prefix_sq[n] - prefix_sq[split] - right_n * right_mean ** 2)
-        sd = max(math.sqrt(max(ss, 0.0) / (n - 2)), params.std_floor)
-        shift = right_mean - left_mean
-        t = abs(shift) / (sd * math.sqrt(1 / left_n + 1 / right_n))
-        if abs(shift) >= params.min_shift and t >= params.cp_t and (best is None or t > best[0]):
-            best = (t, split, shift)
-    if best is None:
-        return None
-    # confirm with medians, so a segment made by one outlier day is not a change of level
-    if abs(_median(ys[best[1]:]) - _median(ys[:best[1]])) < params.min_shift:
-        return None
-    return best[1], best[2]
+    return stats.change_point(ys, min_days=params.cp_min_days, min_shift=params.min_shift, min_t=params.cp_t,
+                              std_floor=params.std_floor)
 
 
 def change_point(points: Sequence[ArcPoint], params: ArcParams) -> tuple[date, float] | None:
@@ -214,34 +148,6 @@ def change_point(points: Sequence[ArcPoint], params: ArcParams) -> tuple[date, f
     return (date.fromordinal(s.ords[found[0]]), found[1]) if found else None
 
 
-def _median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
-
-
-def _drop_t(before: Sequence[float], after: Sequence[float], floor: float) -> float | None:
-    """Pooled two-sample t of mean(before) - mean(after); None unless both have two days or more."""
-    n1, n2 = len(before), len(after)
-    if n1 < 2 or n2 < 2:
-        return None
-    m1, m2 = sum(before) / n1, sum(after) / n2
-    ss = sum((y - m1) ** 2 for y in before) + sum((y - m2) ** 2 for y in after)
-    sd = max(math.sqrt(ss / (n1 + n2 - 2)), floor)
-    return (m1 - m2) / (sd * math.sqrt(1 / n1 + 1 / n2))
-
-
-def _refresh(ords: list[int], today: int, offsets: Iterable[int]) -> int | None:
-    """The next ordinal after today on which a window of one of these lengths loses a day, or a day arrives."""
-    after = bisect_right(ords, today)
-    candidates = [ords[after]] if after < len(ords) else []
-    for offset in offsets:
-        first = bisect_right(ords, today - offset)  # the oldest day still inside that window
-        if first < after:
-            candidates.append(ords[first] + offset)
-    return min(candidates) if candidates else None
-
-
 def compute_arc(points: Sequence[ArcPoint], *, today: date, params: ArcParams = ArcParams()) -> ArcFigures:
     """Derive the arc from daily points (any order, any span) as of `today`."""
     return compute_series(Series.of(points), today=today, params=params)
@@ -249,38 +155,60 @@ def compute_arc(points: Sequence[ArcPoint], *, today: date, params: ArcParams = 
 
 def compute_series(s: Series, *, today: date, params: ArcParams = ArcParams()) -> ArcFigures:
     """compute_arc on a Series (the bulk path: no ArcPoint per day)."""
+    return ArcFigures(**compute_fields(s, today=today, params=params))
+
+
+@lru_cache(maxsize=16)
+def _plan(params: ArcParams) -> tuple:
+    """The window lengths of this tuning, worked out once rather than per arc."""
+    offsets = tuple(sorted({7, params.recent_days, params.prior_start, params.trend_window_days,
+                            params.lookback_days}))
+    return (params.lookback_days, params.trend_window_days, params.recent_days, params.prior_start, offsets,
+            max(params.min_days, 5))
+
+
+def compute_fields(s: Series, *, today: date, params: ArcParams = ArcParams()) -> dict[str, Any]:
+    """ArcFigures' fields by name: compute_series without building the dataclass, for the bulk path."""
     t = today.toordinal()
-    look, trend, recent = (s.span(t, params.lookback_days), s.span(t, params.trend_window_days),
-                           s.span(t, params.recent_days))
-    prior = s.span(t, params.prior_start - params.recent_days, params.recent_days)
-    week = s.span(t, 7)
-    ys = s.means(*trend)
-    xs, counts = s.ords[trend[0]:trend[1]], s.counts[trend[0]:trend[1]]
+    lookback, window, recent_days, prior_start, offsets, recent_min = _plan(params)
+    ords, totals, counts, negs = s.ords, s.totals, s.counts, s.negatives
+    end = bisect_right(ords, t)  # days after today do not count yet
+    look, first = bisect_left(ords, t - lookback + 1, 0, end), bisect_left(ords, t - window + 1, 0, end)
+    recent, prior = bisect_left(ords, t - recent_days + 1, 0, end), bisect_left(ords, t - prior_start + 1, 0, end)
+    xs, day_counts = ords[first:end], counts[first:end]
+    ys = list(map(truediv, totals[first:end], day_counts))
+    r_ys = ys[recent - first:] if recent >= first else list(map(truediv, totals[recent:end], counts[recent:end]))
     enough = len(xs) >= params.min_days
     cp = _change_point(ys, params) if enough else None
     cp_day = xs[cp[0]] if cp else None
-    r_ys, r_xs = s.means(*recent), s.ords[recent[0]:recent[1]]
-    recent_ok = len(r_xs) >= max(params.min_days, 5)
-    refresh = _refresh(s.ords, t, {7, params.recent_days, params.prior_start, params.trend_window_days,
-                                   params.lookback_days})
+    refresh = stats.refresh_day(ords, end, t, offsets)
     if cp_day is not None and cp_day + params.cp_recent_days > t:
         refresh = min(x for x in (refresh, cp_day + params.cp_recent_days) if x is not None)
-    negs = s.negatives
-    slope, slope_z = _trend(xs, ys, counts) if enough else (None, None)
-    recent_slope, recent_z = _trend(r_xs, r_ys, s.counts[recent[0]:recent[1]]) if recent_ok else (None, None)
-    figures = dict(
-        as_of=today, level=_ewma(s.ords[look[0]:look[1]], s.totals[look[0]:look[1]], s.counts[look[0]:look[1]],
-                                 params.half_life_days),
-        mean_30d=_mean_of(s, *recent), mean_prior=_mean_of(s, *prior),
-        slope=slope, slope_z=slope_z, recent_slope=recent_slope, recent_z=recent_z,
-        negative_7d=sum(negs[week[0]:week[1]]), negative_30d=sum(negs[recent[0]:recent[1]]),
-        negative_days_30d=sum(1 for g in negs[recent[0]:recent[1]] if g),
-        mentions_30d=sum(s.counts[recent[0]:recent[1]]), active_days=len(xs),
-        change_point=date.fromordinal(cp_day) if cp_day else None, shift=cp[1] if cp else None,
-        drop_t=_drop_t(s.means(*prior), r_ys, params.std_floor),
-        refresh_on=date.fromordinal(refresh) if refresh is not None else None)
-    figures["trend"] = classify(figures, today=today, params=params) if enough else "stable"
-    return ArcFigures(**figures)
+    slope = slope_z = recent_slope = recent_z = None
+    if enough:
+        slopes, weights = stats.pairs(xs, ys, day_counts)
+        slope, slope_z = stats.trend_of_pairs(slopes, weights, len(xs))
+    if end - recent >= recent_min:
+        if enough and recent >= first:  # the last 30 days' pairs are the trend window's last pairs
+            tail = stats.pair_offset(len(xs), recent - first)
+            recent_slope, recent_z = stats.trend_of_pairs(slopes[tail:], weights[tail:], end - recent)
+        else:
+            recent_slope, recent_z = stats.trend(ords[recent:end], r_ys, counts[recent:end])
+    mentions_30d, prior_count, recent_negs = sum(counts[recent:end]), sum(counts[prior:recent]), negs[recent:end]
+    prior_ys = ys[:recent - first] if prior == first <= recent else list(
+        map(truediv, totals[prior:recent], counts[prior:recent]))
+    fields = {
+        "as_of": today, "level": stats.ewma(ords[look:end], totals[look:end], counts[look:end], params.half_life_days),
+        "mean_30d": sum(totals[recent:end]) / mentions_30d if mentions_30d else None,
+        "mean_prior": sum(totals[prior:recent]) / prior_count if prior_count else None,
+        "slope": slope, "slope_z": slope_z, "recent_slope": recent_slope, "recent_z": recent_z,
+        "negative_7d": sum(negs[bisect_left(ords, t - 6, 0, end):end]), "negative_30d": sum(recent_negs),
+        "negative_days_30d": len(recent_negs) - recent_negs.count(0), "mentions_30d": mentions_30d,
+        "active_days": len(xs), "change_point": date.fromordinal(cp_day) if cp_day else None,
+        "shift": cp[1] if cp else None, "drop_t": stats.drop_t(prior_ys, r_ys, params.std_floor),
+        "refresh_on": date.fromordinal(refresh) if refresh is not None else None}
+    fields["trend"] = classify(fields, today=today, params=params) if enough else "stable"
+    return fields
 
 
 def classify(f: dict, *, today: date, params: ArcParams) -> str:

@@ -1,23 +1,45 @@
-"""Recomputing ArcState rows from ArcDaily: read the lookback window, apply monitor.arcs, write in bulk."""
+"""Recomputing ArcState rows: each arc from its lookback window through monitor.arcs, written in bulk.
+
+From scratch (`recompute_all`), every window is read from ArcDaily. Incrementally (`recompute`), an arc's
+window comes from its own ArcState row (window_days, which mirrors ArcDaily from window_from on: see
+monitor/_arcwindow.py) plus this evaluation's new days, so the cost is one row read and one row
+written per arc, whatever the history; subjects whose daily rows were rebuilt, or whose stored window
+does not reach back far enough, are read from ArcDaily instead. Either way an arc is the same
+function of the same days, so incremental and full recomputes agree.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
-from typing import Any
+from typing import Any, Iterator, Sequence
 
-from sqlalchemy import Integer, cast, delete, func, literal_column, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from monitor._arcsql import dialect_insert, chunks
-from monitor.arcs import ArcFigures, ArcParams, Series, compute_series
-from monitor.models import ArcDaily, ArcState
+from monitor import _arcraw as raw
+from monitor._arcwindow import add_days, pack, trimmed, unpack
+from monitor.arcs import ArcParams, Series, compute_fields
+from monitor.models import ArcDaily
 from monitor.types import ArcPoint
 
-STATE_COLUMNS = ("subject", "customer_id", "author_id", "trend", "level", "mean_30d", "mean_prior", "slope",
-                 "negative_7d", "negative_30d", "change_point", "mentions", "first_seen", "last_mention_at",
-                 "updated_at", "state", "mentions_30d", "negative_days_30d", "refresh_on")
-CHUNK = 2000
+# the subject's own columns, then those derived from its window (the same for the same window)
+STATE_COLUMNS = ("subject", "customer_id", "author_id", "mentions", "first_seen", "last_mention_at", "updated_at",
+                 "window_days", "window_from",
+                 "trend", "level", "mean_30d", "mean_prior", "slope", "negative_7d", "negative_30d", "change_point",
+                 "state", "mentions_30d", "negative_days_30d", "refresh_on")
+CHUNK = 20000  # subjects read, computed and written together
+Totals = tuple  # (mentions ever, first mention, last mention); timestamps in the driver's own form
+
+
+@dataclass(frozen=True)
+class NewDays:
+    """This evaluation's new mentions summed per subject and day: what was just added into ArcDaily."""
+
+    days: dict[str, list[tuple[int, float, int, int]]] = field(default_factory=dict)  # ordinal, sum, count, neg
+    totals: dict[str, Totals] = field(default_factory=dict)  # count, first, last of the new mentions
 
 
 def subject_ids(subject: str) -> tuple[str | None, int | None]:
@@ -43,117 +65,191 @@ def daily_points(conn: Connection, subjects: list[str] | None, start: date,
             for subject, group in groupby(rows, key=lambda r: r.subject)}
 
 
-def day_ordinal(conn: Connection, column) -> Any:
-    """A date column as Python's date.toordinal(), computed by the database (no date parsing per row)."""
-    if conn.dialect.name == "sqlite":
-        return cast(func.julianday(column) - 1721424.5, Integer)
-    return type_coerce(column - literal_column("DATE '0001-01-01'") + 1, Integer)
+def _daily_series(conn: Connection, subjects: list[str] | None, start: int) -> dict[str, Series]:
+    """ArcDaily rows from ordinal `start` on, as one Series per subject (subjects=None: every subject).
 
-
-def _series(conn: Connection, subjects: list[str] | None, start: date) -> dict[str, Series]:
-    """ArcDaily rows from `start` on, as one Series per subject."""
-    d = ArcDaily.__table__
-    query = select(d.c.subject, day_ordinal(conn, d.c.day), d.c.total, d.c.count, d.c.negatives).where(d.c.day >= start)
-    if subjects is not None:
-        query = query.where(d.c.subject.in_(subjects))
-    found: dict[str, Series] = {}
-    for subject, ordinal, total, count, negatives in conn.execute(query.order_by(d.c.subject, d.c.day)):
-        current = found.get(subject) or found.setdefault(subject, Series([], [], [], []))
-        if count:
-            current.ords.append(ordinal)
-            current.totals.append(total)
-            current.counts.append(count)
-            current.negatives.append(negatives)
-    return found
-
-
-def _totals(conn: Connection, subjects: list[str] | None) -> dict[str, tuple[int, Any, Any]]:
-    d = ArcDaily.__table__
-    query = select(d.c.subject, func.sum(d.c.count), func.min(d.c.first_at), func.max(d.c.last_at))
-    if subjects is not None:
-        query = query.where(d.c.subject.in_(subjects))
-    return {r[0]: (int(r[1]), r[2], r[3]) for r in conn.execute(query.group_by(d.c.subject))}
-
-
-@dataclass(frozen=True)
-class TotalsPlan:
-    """How to know each subject's all-time totals without reading its whole history.
-
-    Rebuilt subjects are summed from ArcDaily; the others are their stored totals plus the new mentions'."""
-
-    deltas: dict[str, tuple[int, Any, Any]]  # subject -> (count, first, last) of the new mentions
-    rebuilt: set[str]
-
-
-def _stored_totals(conn: Connection, subjects: list[str]) -> dict[str, tuple[int, Any, Any]]:
-    s = ArcState.__table__
-    rows = conn.execute(select(s.c.subject, s.c.mentions, s.c.first_seen, s.c.last_mention_at)
-                        .where(s.c.subject.in_(subjects)))
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
-
-
-def _planned_totals(conn: Connection, batch: list[str], plan: TotalsPlan) -> dict[str, tuple[int, Any, Any]]:
-    found = _totals(conn, [x for x in batch if x in plan.rebuilt]) if plan.rebuilt else {}
-    rest = [x for x in batch if x not in plan.rebuilt]
-    stored = _stored_totals(conn, rest) if rest else {}
-    for subject in rest:
-        old, new = stored.get(subject), plan.deltas.get(subject)
-        if old is None or new is None:
-            if old or new:
-                found[subject] = old or new
-            continue
-        found[subject] = (old[0] + new[0], min(x for x in (old[1], new[1]) if x is not None),
-                          max(x for x in (old[2], new[2]) if x is not None))
-    return found
-
-
-def state_row(subject: str, f: ArcFigures, totals: tuple[int, Any, Any], now: datetime) -> dict[str, Any]:
-    """The ArcState columns of one computed arc."""
-    customer_id, author_id = subject_ids(subject)
-    return {"subject": subject, "customer_id": customer_id, "author_id": author_id, "trend": f.trend,
-            "level": f.level, "mean_30d": f.mean_30d, "mean_prior": f.mean_prior, "slope": f.slope,
-            "negative_7d": f.negative_7d, "negative_30d": f.negative_30d, "change_point": f.change_point,
-            "mentions": totals[0], "first_seen": totals[1], "last_mention_at": totals[2], "updated_at": now,
-            "state": {"as_of": f.as_of.isoformat(), "slope_z": f.slope_z, "recent_slope": f.recent_slope,
-                      "recent_z": f.recent_z, "shift": f.shift, "drop_t": f.drop_t,
-                      "active_days": f.active_days},
-            "mentions_30d": f.mentions_30d, "negative_days_30d": f.negative_days_30d, "refresh_on": f.refresh_on}
-
-
-def _write(conn: Connection, rows: list[dict], *, upsert: bool) -> None:
-    if not rows:
-        return
-    stmt = dialect_insert(conn, ArcState.__table__)
-    if upsert:
-        stmt = stmt.on_conflict_do_update(index_elements=["subject"],
-                                          set_={c: stmt.excluded[c] for c in STATE_COLUMNS if c != "subject"})
-    for start in range(0, len(rows), CHUNK):
-        conn.execute(stmt, rows[start:start + CHUNK])
-
-
-def recompute(conn: Connection, subjects: set[str] | None, *, today: date, params: ArcParams,
-              now: datetime, plan: TotalsPlan | None = None) -> set[str]:
-    """Recompute the arcs of these subjects (None: every subject) as of `today`; return those written.
-
-    Totals come from the plan when given (stored plus new), else from all of ArcDaily. A subject left
-    with no daily rows (its mentions deleted, its links removed) loses its ArcState."""
-    start = today - timedelta(days=params.lookback_days - 1)
-    s = ArcState.__table__
+    Rows come unordered and are sorted per subject here: PostgreSQL would sort all of them on disk."""
+    codec = raw.Codec(conn)
+    columns = f"SELECT subject, {codec.day_ordinal('day')}, total, count, negatives FROM arcdaily"
+    first = codec.day(date.fromordinal(start))
     if subjects is None:
-        conn.execute(delete(s))
-        batches: list[list[str] | None] = [None]
+        rows = raw.fetch(conn, f"{columns} WHERE day >= {codec.mark} AND count > 0", [first], binary=True)
     else:
-        batches = list(chunks(sorted(subjects), CHUNK))
-    written: set[str] = set()
-    for batch in batches:
-        series = _series(conn, batch, start)
-        totals = _planned_totals(conn, batch, plan) if plan and batch else _totals(conn, batch)
-        empty = Series([], [], [], [])
-        rows = [state_row(subject, compute_series(series.get(subject, empty), today=today, params=params), tot, now)
-                for subject, tot in totals.items()]
-        _write(conn, rows, upsert=batch is not None)
-        gone = [x for x in batch or () if x not in totals]
+        rows = raw.fetch_in(conn, f"{columns} WHERE subject {{keys}} AND day >= {codec.mark} AND count > 0",
+                            subjects, after=[first], binary=True)
+    days: dict[str, list[tuple]] = {}
+    for row in rows:
+        found = days.get(row[0])
+        if found is None:
+            days[row[0]] = [row]
+        else:
+            found.append(row)
+    series = {}
+    for subject, found in days.items():
+        found.sort(key=_day_of)
+        _, ords, totals, counts, negatives = map(list, zip(*found))
+        series[subject] = Series(ords, totals, counts, negatives)
+    return series
+
+
+def _day_of(row: tuple) -> int:
+    return row[1]
+
+
+def _daily_totals(conn: Connection, subjects: list[str] | None) -> dict[str, Totals]:
+    """(mentions, first, last) over all of each subject's ArcDaily rows."""
+    sql = "SELECT subject, sum(count), min(first_at), max(last_at) FROM arcdaily {keys} GROUP BY subject"
+    rows = (raw.fetch(conn, sql.format(keys="")) if subjects is None
+            else raw.fetch_in(conn, sql.replace("{keys}", "WHERE subject {keys}"), subjects))
+    return {r[0]: (int(r[1]), r[2], r[3]) for r in rows}
+
+
+def _plus(old: Sequence, new: Totals) -> Totals:
+    """Stored (mentions, first, last) plus the new mentions' (a stored first or last may be missing)."""
+    first = new[1] if old[1] is None or new[1] < old[1] else old[1]
+    last = new[2] if old[2] is None or new[2] > old[2] else old[2]
+    return old[0] + new[0], first, last
+
+
+def _figure_values(codec: raw.Codec, f: dict[str, Any]) -> tuple:
+    """The STATE_COLUMNS derived from the window (compute_fields), in the driver's form."""
+    state = {"as_of": f["as_of"].isoformat(), "slope_z": f["slope_z"], "recent_slope": f["recent_slope"],
+             "recent_z": f["recent_z"], "shift": f["shift"], "drop_t": f["drop_t"], "active_days": f["active_days"]}
+    return (f["trend"], f["level"], f["mean_30d"], f["mean_prior"], f["slope"], f["negative_7d"], f["negative_30d"],
+            codec.day(f["change_point"]), codec.json(state), f["mentions_30d"], f["negative_days_30d"],
+            codec.day(f["refresh_on"]))
+
+
+@dataclass
+class _Batch:
+    """What every row of one recompute shares: how to encode, the day, the tuning, and computed windows."""
+
+    codec: raw.Codec
+    today: date
+    params: ArcParams
+    updated: Any  # the evaluation time, encoded
+    start: Any  # the window's first day, encoded
+    # packed window -> its figure values: a customer with one handle has exactly its author's window
+    computed: dict[bytes, tuple] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, conn: Connection, today: date, params: ArcParams, now: datetime) -> _Batch:
+        codec = raw.Codec(conn)
+        start = today - timedelta(days=params.lookback_days - 1)
+        return cls(codec, today, params, codec.time(now), codec.day(start))
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while arcs are built: they make no cycles, and its passes over
+    the many small lists and tuples cost a tenth of an evaluation."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _rows(batch: _Batch, series: dict[str, Series], totals: dict[str, Totals]) -> list[tuple]:
+    """STATE_COLUMNS rows of these subjects' arcs."""
+    rows, empty, computed = [], Series([], [], [], []), batch.computed
+    for subject, tot in totals.items():
+        s = series.get(subject, empty)
+        window = pack(s)
+        figures = computed.get(window)
+        if figures is None:
+            f = compute_fields(s, today=batch.today, params=batch.params)
+            figures = computed[window] = _figure_values(batch.codec, f)
+        rows.append((subject, *subject_ids(subject), *tot, batch.updated, window, batch.start, *figures))
+    return rows
+
+
+def _insert(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
+    codec = raw.Codec(conn)
+    if not codec.sqlite:
+        _copy_in(conn, rows, upsert=upsert)
+        return
+    sql = f"INSERT INTO arcstate ({', '.join(STATE_COLUMNS)}) VALUES ({', '.join('?' * len(STATE_COLUMNS))})"
+    if upsert:
+        sql += " ON CONFLICT (subject) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS[1:])
+    raw.execute_many(conn, sql, rows)
+
+
+def _copy_in(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
+    """PostgreSQL: COPY, straight into arcstate, or into a scratch table merged in by one upsert."""
+    columns = ", ".join(STATE_COLUMNS)
+    if not upsert:
+        raw.copy_rows(conn, "arcstate", STATE_COLUMNS, rows, types_of="arcstate")
+        return
+    conn.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS arcstate_new (LIKE arcstate) ON COMMIT DROP")
+    conn.exec_driver_sql("TRUNCATE arcstate_new")
+    raw.copy_rows(conn, "arcstate_new", STATE_COLUMNS, rows, types_of="arcstate")
+    sets = ", ".join(f"{c} = excluded.{c}" for c in STATE_COLUMNS[1:])
+    conn.exec_driver_sql(f"INSERT INTO arcstate ({columns}) SELECT {columns} FROM arcstate_new "
+                         f"ON CONFLICT (subject) DO UPDATE SET {sets}")
+
+
+def recompute_all(conn: Connection, *, today: date, params: ArcParams, now: datetime) -> set[str]:
+    """Every arc, from ArcDaily, as of `today`: ArcState is replaced. Returns the subjects written."""
+    start = today.toordinal() - params.lookback_days + 1
+    conn.exec_driver_sql("DELETE FROM arcstate")
+    with _no_gc():
+        series, totals = _daily_series(conn, None, start), _daily_totals(conn, None)
+        subjects, batch = sorted(totals), _Batch.of(conn, today, params, now)
+        for at in range(0, len(subjects), CHUNK):
+            chunk = {x: totals[x] for x in subjects[at:at + CHUNK]}
+            _insert(conn, _rows(batch, series, chunk), upsert=False)
+    return set(totals)
+
+
+def _stored(conn: Connection, subjects: list[str]) -> dict[str, tuple]:
+    """subject -> (mentions, first, last, window_days, window_from ordinal) of the stored arcs."""
+    codec = raw.Codec(conn)
+    sql = (f"SELECT subject, mentions, first_seen, last_mention_at, window_days, {codec.day_ordinal('window_from')} "
+           "FROM arcstate WHERE subject {keys}")
+    return {r[0]: r[1:] for r in raw.fetch_in(conn, sql, subjects, binary=True)}
+
+
+def _windows(conn: Connection, subjects: list[str], start: int, new: NewDays,
+             rebuilt: set[str]) -> tuple[dict[str, Series], dict[str, Totals], list[str]]:
+    """Series and totals from the stored windows plus the new days; and the subjects to read from ArcDaily."""
+    series, totals, from_daily = {}, {}, []
+    stored = _stored(conn, subjects)
+    for subject in subjects:
+        row = stored.get(subject)
+        if row is None or row[3] is None or row[4] is None or row[4] > start or subject in rebuilt:
+            from_daily.append(subject)
+            continue
+        s = unpack(row[3])
+        if s.ords and s.ords[0] < start:
+            s = trimmed(s, start)
+        days, added = new.days.get(subject), new.totals.get(subject)
+        if days:
+            add_days(s, days, start)
+        series[subject], totals[subject] = s, (row[:3] if added is None else _plus(row, added))
+    return series, totals, from_daily
+
+
+def recompute(conn: Connection, subjects: set[str], *, today: date, params: ArcParams, now: datetime,
+              new: NewDays = NewDays(), rebuilt: set[str] = frozenset()) -> set[str]:
+    """Recompute these subjects' arcs as of `today`; return those written.
+
+    `new` holds the daily sums just added into ArcDaily (stored windows get them too); `rebuilt` the
+    subjects whose ArcDaily rows were rebuilt. A subject left with no daily rows (its mentions deleted,
+    its links removed) loses its ArcState."""
+    start = today.toordinal() - params.lookback_days + 1
+    ordered, written, batch = sorted(subjects), set(), _Batch.of(conn, today, params, now)
+    for at in range(0, len(ordered), CHUNK):
+        with _no_gc():
+            series, totals, from_daily = _windows(conn, ordered[at:at + CHUNK], start, new, rebuilt)
+            if from_daily:
+                series.update(_daily_series(conn, from_daily, start))
+                totals.update(_daily_totals(conn, from_daily))
+            _insert(conn, _rows(batch, series, totals), upsert=True)
+        gone = [x for x in from_daily if x not in totals]
         if gone:
-            conn.execute(delete(s).where(s.c.subject.in_(gone)))
+            raw.execute_in(conn, "DELETE FROM arcstate WHERE subject {keys}", gone)
         written |= totals.keys()
     return written

@@ -7,7 +7,14 @@ One transaction does it all, so a crash leaves the previous state and a re-run r
    link/unlink and the roster import) and authors with edited or deleted mentions (Mention.edited_at);
 3. the watermark advances;
 4. arcs are recomputed, in Python, for the subjects touched and for those whose windows moved on
-   (ArcState.refresh_on), from their ArcDaily rows within the lookback window only.
+   (ArcState.refresh_on), each from the lookback window stored in its own ArcState row plus the new
+   days (monitor/arcstate.py), so neither ArcDaily nor the mentions are read per arc.
+
+Time moving on is handled by refresh_on: each arc stores the next day on which one of its windows
+loses a day (or a future-dated day arrives, or a change point stops being recent), and an evaluation on
+or after that day recomputes it from its stored window; an arc with no such day is final until new
+mentions come. Asking for an earlier day than the last evaluation's, or changing [arcs] tuning,
+recomputes every arc from ArcDaily.
 
 Deleted mentions stop counting: the store blanks them (X's terms), and a post its author withdrew is not
 evidence about them. Editing a mention rescores it, and its arcs are rebuilt with the new score.
@@ -26,9 +33,9 @@ from typing import Any, Iterator
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from monitor import _arcsql as q
+from monitor import _arcraw as raw, _arcsql as q
 from monitor.arcs import ArcParams
-from monitor.arcstate import TotalsPlan, recompute
+from monitor.arcstate import NewDays, recompute, recompute_all
 from monitor.models import ArcDaily, ArcDirty, ArcState, KeyValue, Mention, utcnow
 
 WATERMARK_KEY = "arcs.watermark"
@@ -36,8 +43,8 @@ LOCK_KEY = "arcs.lock"
 GAP_GRACE = timedelta(minutes=15)  # longer than any transaction that inserts mentions
 MAX_GAPS = 1000
 EDIT_OVERLAP = timedelta(minutes=5)  # edits committed out of order within this stay visible
-PG_LOCK_ID = 4_172_637_761
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # pg_advisory_lock key: one evaluation at a time
+PG_LOCK_ID = 4_172_637_761  # pg_advisory_lock key: one evaluation at a time
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,35 +139,53 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool) -
     m = Mention.__table__
     mark = read_watermark(conn)
     top = conn.execute(select(func.coalesce(func.max(m.c.id), 0))).scalar_one()
-    edited = conn.execute(select(func.max(m.c.edited_at))).scalar()
-    today = now.date()
+    # IS NOT NULL lets SQLite answer from the partial index instead of reading every mention
+    edited = conn.execute(select(func.max(m.c.edited_at)).where(m.c.edited_at.is_not(None))).scalar()
+    today, fingerprint = now.date(), _fingerprint(params)
     full = rebuild or mark is None
     if full:
-        new, rebuilt, touched, plan = _rebuild_all(conn, top), 0, None, None
+        new, rebuilt, changed = _rebuild_all(conn, top), 0, set()
         gaps = [(a, b, utcnow().isoformat()) for a, b in q.missing_ids(conn, 0, top)]
     else:
         old_gaps = [(a, b) for a, b, _ in mark["gaps"]]
-        where = q.mention_filter(mark["id"], top, old_gaps)
-        new = conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
-        touched, deltas = set(), {}
-        if new:
-            touched |= q.add_daily(conn, q.author_daily(conn, where), returning=True)
-            touched |= q.add_daily(conn, q.customer_daily(conn, where), returning=True)
-            deltas = q.new_totals(conn, where)
-        changed = _rebuild_changed(conn, mark, top)
-        rebuilt, touched, plan = len(changed), touched | changed, TotalsPlan(deltas=deltas, rebuilt=changed)
-        gaps = _carry_gaps(conn, mark, top)
-        if date.fromisoformat(mark.get("as_of", today.isoformat())) > today:
-            touched = None  # evaluated later before: every arc must go back to this day
+        days = q.add_new_days(conn, q.mention_filter(mark["id"], top, old_gaps))
+        new_days = _by_subject(conn, days)
+        new = sum(t[0] for s, t in new_days.totals.items() if s.startswith("a:"))
+        changed = _rebuild_changed(conn, mark, top, edited)
+        rebuilt, gaps = len(changed), _carry_gaps(conn, mark, top)
     _write_watermark(conn, {"id": top, "gaps": [list(g) for g in gaps], "as_of": today.isoformat(),
-                            "edited_at": edited.isoformat() if edited else None})
-    due = set() if touched is None else _due(conn, today) - touched
-    subjects = recompute(conn, None if touched is None else touched | due, today=today, params=params, now=now,
-                         plan=None if touched is None else plan)
+                            "edited_at": edited.isoformat() if edited else None, "params": fingerprint})
+    # every arc again when this is a rebuild, when an earlier day is asked for than last time (the
+    # windows must go back) or when the arc's tuning changed since
+    again = full or date.fromisoformat(mark.get("as_of", today.isoformat())) > today or (
+        mark.get("params", fingerprint) != fingerprint)
+    if again:
+        subjects, due = recompute_all(conn, today=today, params=params, now=now), set()
+    else:
+        touched = set(new_days.totals) | changed
+        due = _due(conn, today) - touched
+        subjects = recompute(conn, touched | due, today=today, params=params, now=now, new=new_days, rebuilt=changed)
     if full:
         q.refresh_statistics(conn)
     return {"full": full, "new_mentions": new, "watermark": top, "rebuilt": rebuilt, "refreshed": len(due),
             "updated": len(subjects), "subjects": tuple(sorted(subjects))}
+
+
+def _fingerprint(params: ArcParams) -> str:
+    """The arc tuning a stored arc was computed with."""
+    return repr(sorted(vars(params).items()))
+
+
+def _by_subject(conn: Connection, days: list[tuple]) -> NewDays:
+    """new_days rows as NewDays: (ordinal, sum, count, negatives) per subject, and its totals."""
+    codec = raw.Codec(conn)
+    found = NewDays()
+    for subject, day, total, count, negatives, first, last in days:
+        found.days.setdefault(subject, []).append((codec.read_day(day).toordinal(), total, count, negatives))
+        old = found.totals.get(subject)
+        found.totals[subject] = (count, first, last) if old is None else (
+            old[0] + count, min(old[1], first), max(old[2], last))
+    return found
 
 
 def _rebuild_all(conn: Connection, top: int) -> int:
@@ -168,21 +193,25 @@ def _rebuild_all(conn: Connection, top: int) -> int:
     conn.execute(delete(ArcDaily.__table__))
     conn.execute(delete(ArcDirty.__table__))
     where = m.c.id <= top
-    q.add_daily(conn, q.author_daily(conn, where), returning=False)
-    q.add_daily(conn, q.customer_daily(conn, where), returning=False)
+    q.add_daily(conn, q.author_daily(conn, where))
+    q.add_daily(conn, q.customer_daily(conn, where))
     return conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
 
 
-def _rebuild_changed(conn: Connection, mark: dict, top: int) -> set[str]:
-    """Rebuild subjects marked dirty and authors with edited mentions; return their subjects."""
+def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | None) -> set[str]:
+    """Rebuild subjects marked dirty and authors with edited mentions; return their subjects.
+
+    `edited` is the newest edited_at of all mentions: when it is not after the last evaluation's
+    (less the overlap), no mention was edited since and the edit query is skipped."""
     dirty_t, m = ArcDirty.__table__, Mention.__table__
     dirty = conn.execute(select(dirty_t.c.subject, dirty_t.c.marked_at)).all()
     customers = {s[2:] for s, _ in dirty if s.startswith("c:")}
     authors = {int(s[2:]) for s, _ in dirty if s.startswith("a:") and s[2:].isdigit()}
     since = datetime.fromisoformat(mark["edited_at"]) - EDIT_OVERLAP if mark.get("edited_at") else EPOCH
-    # a plain range on edited_at, so the database walks its index instead of the whole table
-    authors |= {author for author, ident in conn.execute(select(m.c.author_id, m.c.id).where(m.c.edited_at > since))
-                if ident <= mark["id"]}
+    if edited is not None and edited > since:
+        # a plain range on edited_at, so the database walks its partial index instead of the whole table
+        edits = select(m.c.author_id, m.c.id).where(m.c.edited_at.is_not(None), m.c.edited_at > since)
+        authors |= {author for author, ident in conn.execute(edits) if ident <= mark["id"]}
     customers |= q.customers_of_authors(conn, sorted(authors))
     q.rebuild_daily(conn, authors=sorted(authors), customers=sorted(customers), top=top)
     for chunk in q.chunks(dirty):

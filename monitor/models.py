@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -168,6 +168,10 @@ class ArcState(SQLModel, table=True):
     mentions_30d: int = 0  # 0002
     negative_days_30d: int = 0  # 0002
     refresh_on: Optional[date] = None  # 0002: next day a window boundary changes this arc
+    # 0005: the days from window_from on, as in ArcDaily, packed (monitor/_arcwindow.py), so an
+    # incremental evaluation reads one row per arc instead of its daily rows
+    window_days: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    window_from: Optional[date] = None
 
 
 class ArcDaily(SQLModel, table=True):

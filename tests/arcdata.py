@@ -58,10 +58,19 @@ def add_customer(engine, customer_id: str, since: date, links=(), *, name: str |
 
 
 def states(engine) -> dict[str, dict]:
-    """Every ArcState row as a dict, by subject, without the evaluation time."""
+    """Every ArcState row as a dict, by subject, without the evaluation time; the stored window decoded
+    to {day ordinal: (sum, count, negatives)}, since sums may differ in their last bit with the order added."""
+    from monitor._arcwindow import unpack
+
     with engine.connect() as conn:
         rows = conn.execute(select(ArcState.__table__)).mappings().all()
-    return {r["subject"]: {k: v for k, v in r.items() if k != "updated_at"} for r in rows}
+    found = {}
+    for r in rows:
+        row = {k: v for k, v in r.items() if k not in ("updated_at", "window_days")}
+        w = unpack(r["window_days"]) if r["window_days"] is not None else None
+        row["window_days"] = w and {o: (t, c, g) for o, t, c, g in zip(w.ords, w.totals, w.counts, w.negatives)}
+        found[r["subject"]] = row
+    return found
 
 
 def dailies(engine) -> dict[tuple[str, date], tuple]:
