@@ -2,13 +2,14 @@
 
 An evaluation computes tens of thousands of arcs of a dozen days each, so per-arc overhead, not
 asymptotics, is what costs; each function was timed against its alternatives on the benchmark's arcs.
+The trend (Theil-Sen and Mann-Kendall) is batched on numpy in monitor/_arctrend.py.
 """
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from itertools import accumulate
-from operator import itemgetter, mul
+from operator import mul
 from typing import Iterable, Sequence
 
 _DECAY: dict[tuple[float, int], list[float]] = {}
@@ -34,59 +35,6 @@ def ewma(xs: Sequence[int], totals: Sequence[float], counts: Sequence[int], half
         num += weight * total
         den += weight * count
     return num / den if den else None
-
-
-def trend(xs: Sequence[int], ys: Sequence[float], counts: Sequence[int]) -> tuple[float | None, float | None]:
-    """(weighted Theil-Sen slope, Mann-Kendall z) of daily means at strictly increasing days xs."""
-    if len(xs) < 2:
-        return None, None
-    return trend_of_pairs(*pairs(xs, ys, counts), len(xs))
-
-
-def trend_of_pairs(slopes: list[float], weights: list[float], n: int) -> tuple[float | None, float | None]:
-    """(weighted Theil-Sen slope, Mann-Kendall z) from the `pairs` of n days.
-
-    A pair weighs sqrt(n_i * n_j) * gap. The slope is the weighted median of the pair slopes: the
-    smallest at which the sorted pairs' cumulative weight reaches half the total. Mann-Kendall's S is
-    rising pairs minus falling ones, read off the same sorted slopes."""
-    if len(slopes) < 2:
-        return (slopes[0] if slopes else None), None
-    in_order = itemgetter(*sorted(range(len(slopes)), key=slopes.__getitem__))  # one C call per list
-    ordered, cumulative = in_order(slopes), list(accumulate(in_order(weights)))
-    slope = ordered[min(bisect_left(cumulative, sum(weights) / 2), len(ordered) - 1)]
-    if n < 4:
-        return slope, None
-    s = (len(ordered) - bisect_right(ordered, 0.0)) - bisect_left(ordered, 0.0)
-    sd = math.sqrt(n * (n - 1) * (2 * n + 5) / 18)
-    return slope, (s - 1) / sd if s > 0 else (s + 1) / sd if s < 0 else 0.0
-
-
-def pair_offset(n: int, first: int) -> int:
-    """Index in `pairs` of n days where the pairs among days first .. n - 1 begin (they run to the end)."""
-    return first * (2 * n - first - 1) // 2
-
-
-def pairs(xs: Sequence[int], ys: Sequence[float], counts: Sequence[int]) -> tuple[list[float], list[float]]:
-    """Slopes and weights of every pair i < j, i-major. Plain indexed loops: faster than map/zip
-    pipelines on the dozen days of most arcs; days of one mention each (most) weigh just their gap."""
-    n, slopes, weights = len(xs), [], []
-    add_slope, add_weight = slopes.append, weights.append
-    if max(counts) == 1:
-        for i in range(n - 1):
-            xi, yi = xs[i], ys[i]
-            for j in range(i + 1, n):
-                gap = xs[j] - xi
-                add_slope((ys[j] - yi) / gap)
-                add_weight(gap)
-        return slopes, weights
-    roots = [math.sqrt(c) for c in counts]
-    for i in range(n - 1):
-        xi, yi, wi = xs[i], ys[i], roots[i]
-        for j in range(i + 1, n):
-            gap = xs[j] - xi
-            add_slope((ys[j] - yi) / gap)
-            add_weight(wi * roots[j] * gap)
-    return slopes, weights
 
 
 def median(values: Sequence[float]) -> float:

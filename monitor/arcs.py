@@ -25,6 +25,7 @@ from operator import truediv
 from typing import Any, Sequence
 
 from monitor import _arcstats as stats
+from monitor._arctrend import trend, trends
 from monitor.types import ArcPoint
 
 TRENDS = ("declining", "stable", "improving")
@@ -127,13 +128,13 @@ def theil_sen(points: Sequence[ArcPoint]) -> float | None:
     A pair weighs sqrt(n_i * n_j) * gap: days with more mentions count more (with diminishing
     returns, so one flood day cannot dominate) and slopes over one-day gaps, the noisiest, count least."""
     s = Series.of(points)
-    return stats.trend(s.ords, s.means(0, len(s.ords)), s.counts)[0]
+    return trend(s.ords, s.means(0, len(s.ords)), s.counts)[0]
 
 
 def mann_kendall_z(points: Sequence[ArcPoint]) -> float | None:
     """Mann-Kendall z of the daily means in day order (positive: rising); None with fewer than 4 days."""
     s = Series.of(points)
-    return stats.trend(s.ords, s.means(0, len(s.ords)), s.counts)[1]
+    return trend(s.ords, s.means(0, len(s.ords)), s.counts)[1]
 
 
 def _change_point(ys: Sequence[float], params: ArcParams) -> tuple[int, float] | None:
@@ -169,45 +170,79 @@ def _plan(params: ArcParams) -> tuple:
 
 def compute_fields(s: Series, *, today: date, params: ArcParams = ArcParams()) -> dict[str, Any]:
     """ArcFigures' fields by name: compute_series without building the dataclass, for the bulk path."""
-    t = today.toordinal()
-    lookback, window, recent_days, prior_start, offsets, recent_min = _plan(params)
-    ords, totals, counts, negs = s.ords, s.totals, s.counts, s.negatives
+    return compute_many([s], today=today, params=params)[0]
+
+
+def compute_many(series: Sequence[Series], *, today: date, params: ArcParams = ArcParams()) -> list[dict[str, Any]]:
+    """compute_fields of each series, with all their trends computed in one batch (monitor._arctrend)."""
+    plan = _plan(params)
+    windows = [_window(s, today.toordinal(), params, plan) for s in series]
+    jobs = [job for w in windows for job in w.jobs]
+    found = iter(trends(jobs))
+    return [_fields(w, [next(found) for _ in w.jobs], today, params) for w in windows]
+
+
+@dataclass
+class _Window:
+    """One series cut into the arc's windows, before its trends are computed."""
+
+    s: Series
+    end: int  # index of the first day after today
+    look: int  # first day of the level's lookback
+    recent: int  # first day of the last 30 days
+    prior: int  # first day of the prior window
+    xs: list[int]  # the trend window's days
+    ys: list[float]  # and their means
+    r_ys: list[float]  # the last 30 days' means
+    prior_ys: list[float]  # the prior window's means
+    enough: bool  # enough days in the trend window for a trend
+    cp: tuple[int, float] | None  # change point: (index in xs, shift)
+    refresh: int | None
+    jobs: list[tuple]  # the trend window's, then the last 30 days', if each has enough days
+
+
+def _window(s: Series, t: int, params: ArcParams, plan: tuple) -> _Window:
+    lookback, window, recent_days, prior_start, offsets, recent_min = plan
+    ords, totals, counts = s.ords, s.totals, s.counts
     end = bisect_right(ords, t)  # days after today do not count yet
     look, first = bisect_left(ords, t - lookback + 1, 0, end), bisect_left(ords, t - window + 1, 0, end)
     recent, prior = bisect_left(ords, t - recent_days + 1, 0, end), bisect_left(ords, t - prior_start + 1, 0, end)
     xs, day_counts = ords[first:end], counts[first:end]
     ys = list(map(truediv, totals[first:end], day_counts))
     r_ys = ys[recent - first:] if recent >= first else list(map(truediv, totals[recent:end], counts[recent:end]))
-    enough = len(xs) >= params.min_days
-    cp = _change_point(ys, params) if enough else None
-    cp_day = xs[cp[0]] if cp else None
-    refresh = stats.refresh_day(ords, end, t, offsets)
-    if cp_day is not None and cp_day + params.cp_recent_days > t:
-        refresh = min(x for x in (refresh, cp_day + params.cp_recent_days) if x is not None)
-    slope = slope_z = recent_slope = recent_z = None
-    if enough:
-        slopes, weights = stats.pairs(xs, ys, day_counts)
-        slope, slope_z = stats.trend_of_pairs(slopes, weights, len(xs))
-    if end - recent >= recent_min:
-        if enough and recent >= first:  # the last 30 days' pairs are the trend window's last pairs
-            tail = stats.pair_offset(len(xs), recent - first)
-            recent_slope, recent_z = stats.trend_of_pairs(slopes[tail:], weights[tail:], end - recent)
-        else:
-            recent_slope, recent_z = stats.trend(ords[recent:end], r_ys, counts[recent:end])
-    mentions_30d, prior_count, recent_negs = sum(counts[recent:end]), sum(counts[prior:recent]), negs[recent:end]
     prior_ys = ys[:recent - first] if prior == first <= recent else list(
         map(truediv, totals[prior:recent], counts[prior:recent]))
+    enough = len(xs) >= params.min_days
+    cp = _change_point(ys, params) if enough else None
+    refresh = stats.refresh_day(ords, end, t, offsets)
+    if cp and xs[cp[0]] + params.cp_recent_days > t:
+        refresh = min(x for x in (refresh, xs[cp[0]] + params.cp_recent_days) if x is not None)
+    jobs = [(xs, ys, day_counts)] if enough else []
+    if end - recent >= recent_min:
+        jobs.append((ords[recent:end], r_ys, counts[recent:end]))
+    return _Window(s, end, look, recent, prior, xs, ys, r_ys, prior_ys, enough, cp, refresh, jobs)
+
+
+def _fields(w: _Window, found: list[tuple], today: date, params: ArcParams) -> dict[str, Any]:
+    """The fields of a cut series, given its jobs' (slope, z)."""
+    t, (ords, totals, counts, negs) = today.toordinal(), (w.s.ords, w.s.totals, w.s.counts, w.s.negatives)
+    end, recent, prior = w.end, w.recent, w.prior
+    slope, slope_z = found[0] if w.enough else (None, None)
+    recent_slope, recent_z = found[-1] if len(w.jobs) > w.enough else (None, None)
+    mentions_30d, prior_count, recent_negs = sum(counts[recent:end]), sum(counts[prior:recent]), negs[recent:end]
+    cp_day = w.xs[w.cp[0]] if w.cp else None
     fields = {
-        "as_of": today, "level": stats.ewma(ords[look:end], totals[look:end], counts[look:end], params.half_life_days),
+        "as_of": today, "level": stats.ewma(ords[w.look:end], totals[w.look:end], counts[w.look:end],
+                                            params.half_life_days),
         "mean_30d": sum(totals[recent:end]) / mentions_30d if mentions_30d else None,
         "mean_prior": sum(totals[prior:recent]) / prior_count if prior_count else None,
         "slope": slope, "slope_z": slope_z, "recent_slope": recent_slope, "recent_z": recent_z,
         "negative_7d": sum(negs[bisect_left(ords, t - 6, 0, end):end]), "negative_30d": sum(recent_negs),
         "negative_days_30d": len(recent_negs) - recent_negs.count(0), "mentions_30d": mentions_30d,
-        "active_days": len(xs), "change_point": date.fromordinal(cp_day) if cp_day else None,
-        "shift": cp[1] if cp else None, "drop_t": stats.drop_t(prior_ys, r_ys, params.std_floor),
-        "refresh_on": date.fromordinal(refresh) if refresh is not None else None}
-    fields["trend"] = classify(fields, today=today, params=params) if enough else "stable"
+        "active_days": len(w.xs), "change_point": date.fromordinal(cp_day) if cp_day else None,
+        "shift": w.cp[1] if w.cp else None, "drop_t": stats.drop_t(w.prior_ys, w.r_ys, params.std_floor),
+        "refresh_on": date.fromordinal(w.refresh) if w.refresh is not None else None}
+    fields["trend"] = classify(fields, today=today, params=params) if w.enough else "stable"
     return fields
 
 

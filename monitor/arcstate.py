@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from monitor import _arcraw as raw
 from monitor._arcwindow import add_days, pack, trimmed, unpack
-from monitor.arcs import ArcParams, Series, compute_fields
+from monitor.arcs import ArcParams, Series, compute_many
 from monitor.models import ArcDaily
 from monitor.types import ArcPoint
 
@@ -153,17 +153,14 @@ def _no_gc() -> Iterator[None]:
 
 
 def _rows(batch: _Batch, series: dict[str, Series], totals: dict[str, Totals]) -> list[tuple]:
-    """STATE_COLUMNS rows of these subjects' arcs."""
-    rows, empty, computed = [], Series([], [], [], []), batch.computed
-    for subject, tot in totals.items():
-        s = series.get(subject, empty)
-        window = pack(s)
-        figures = computed.get(window)
-        if figures is None:
-            f = compute_fields(s, today=batch.today, params=batch.params)
-            figures = computed[window] = _figure_values(batch.codec, f)
-        rows.append((subject, *subject_ids(subject), *tot, batch.updated, window, batch.start, *figures))
-    return rows
+    """STATE_COLUMNS rows of these subjects' arcs; each distinct window computed once, all in one batch."""
+    empty, computed = Series([], [], [], []), batch.computed
+    windows = {subject: pack(series.get(subject, empty)) for subject in totals}
+    todo = {w: series.get(subject, empty) for subject, w in windows.items() if w not in computed}
+    for window, f in zip(todo, compute_many(list(todo.values()), today=batch.today, params=batch.params)):
+        computed[window] = _figure_values(batch.codec, f)
+    return [(subject, *subject_ids(subject), *tot, batch.updated, windows[subject], batch.start,
+             *computed[windows[subject]]) for subject, tot in totals.items()]
 
 
 def _insert(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
