@@ -120,6 +120,46 @@ def praise_end(lowered: str, tokens: frozenset[str] | set[str]) -> int:
     return min(ends) if ends else len(lowered)
 
 
+# Praise said through a negation, which VADER (and a negation cue) read backwards: "can't thank you enough",
+# "couldn't be happier", "never disappoints", "no issues at all". A negated problem followed by a time ("never had a
+# problem until today", "no issues before") is the start of a complaint, not praise.
+_PROBLEM = r"(?:problems?|issues?|trouble|complaints?|hiccups?|glitch(?:es)?|crashes|hassles?|delays?)"
+_LITOTES_WORDS = frozenset("enough happier better pleased grateful thankful satisfied impressed happy fails failed "
+                           "disappoint disappoints disappointed problem problems issue issues trouble complaint "
+                           "complaints hiccup hiccups glitch glitches crashes hassle hassles delay delays worries fault "
+                           "beat complain".split())  # every match of _LITOTES holds one of these...
+_LITOTES_NEGATIONS = frozenset("not no never without zero cannot t cant couldnt didnt doesnt dont hasnt havent wasnt "
+                               "werent wont".split())  # ...and one of these
+_LITOTES = re.compile(
+    r"\b(?:can'?t|cannot|can not|couldn'?t|could not) (?:\w+ ){0,3}?(?:thank|praise|recommend|commend) "
+    r"(?:\S+ ){0,4}?enough\b|\b(?:can'?t|cannot|couldn'?t|could not) say enough (?:good|nice|great|positive|"
+    r"wonderful) (?:things|words)\b|\b(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|have asked for|ask "
+    r"for) (?:any |much )?(?:happier|better|more (?:pleased|grateful|thankful|satisfied|impressed|happy))\b"
+    r"|\b(?:doesn'?t|does not|don'?t|do not|can'?t|cannot|couldn'?t|won'?t) get (?:any |much )?better "
+    r"than\b|\bnever (?:fails?|failed) to (?:amaze|impress|deliver)\b"
+    r"|\bnever disappoints?\b|\b(?:not|wasn'?t|weren'?t|never been|won'?t be) (?:at all |one bit )?disappointed\b"
+    r"|\b(?:never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|not|no|without|zero)(?: (?:ever|even|once|had|"
+    r"have|having|been|experienced|seen|found|ran into|run into|encountered|got|gotten|a|an|any|one|single|the "
+    rf"slightest|more|further|real|major|other))* {_PROBLEM}\b(?![^.!?]{{0,40}}\b(?:until|till|til|before|now|"
+    r"today|anymore|any more|but|except|recently|lately)\b)"
+    r"|\bno worries\b|\b(?:can'?t|couldn'?t) (?:fault|beat) (?:it|them|the|this|that|you|your|y'?all)\b"
+    r"|\bcan'?t complain\b")
+_LITOTES_FOUND = fast_finder(_LITOTES.pattern)
+
+
+def litotes_spans(lowered: str, tokens: frozenset[str] | set[str]) -> list[tuple[int, int]]:
+    """Where the text praises through a negation ("couldn't be happier"), in order; [] when it does not."""
+    if _LITOTES_WORDS.isdisjoint(tokens) or _LITOTES_NEGATIONS.isdisjoint(tokens) \
+            or not _LITOTES_FOUND(lowered):
+        return []
+    return [m.span() for m in _LITOTES.finditer(lowered)]
+
+
+def contrast_after(lowered: str, pos: int) -> bool:
+    """Whether a "but", "however", "still"... follows pos."""
+    return _CONTRAST.search(lowered, pos) is not None
+
+
 # A problem, then a turn: "the cancellation sucked but Jessica rebooked us in 5 minutes", "even with the delay, best
 # flight in years". What follows the turn is the author's verdict, as in VADER's "but" rule.
 _TURN_WORDS = frozenset("but however luckily thankfully fortunately though although despite spite even".split())

@@ -213,7 +213,7 @@ TONE_CUES: tuple[Cue, ...] = (
     Cue("complaint_question", 0.2, (
         P("come", r"\bhow come\b"),
         P("up going & what whats", r"\bwhat'?s (?:up|going on) (?:with|at)\b|\bwhat is going on\b"),
-        P("where wheres", r"\bwhere(?:'s| is| are| did) (?:my|our)\b"),
+        P("where wheres", r"\bwhere(?:'s| is| are| did|s) (?:my|our)\b"),
         P("reason anyone", r"\bany reason why\b|\bis anyone else\b|\banyone else (?:having|getting|experiencing)\b"),
         P("wrong happening happened going", r"\bwhat(?:'s| is|s) (?:wrong|happening|going on) (?:with|to)\b|"
                                             r"\bwhat happened to (?:my|our|the)\b"),
@@ -263,10 +263,11 @@ TONE_CUES: tuple[Cue, ...] = (
                       r"(?:my|our)\b|\bwhat (?:have you|did you|you) (?:done|did) to (?:my|our|the)\b"),
     )),
     Cue("demand", 0.35, (
-        # An imperative that something be repaired: "please fix the battery issues", "get your act together".
+        # An imperative that something be repaired: "please fix the sync errors", "get your act together".
         P("fix correct rectify", r"^(?:\w+ )?" + _FIX + r"|[.!?] (?:\w+ )?" + _FIX + r"|\b(?:please|pls|plz|just|"
                                  r"can you|could you|can y'?all|you need to|need you to|when will you|so|you (?:could|"
                                  r"can|should|must|have to)) (?:\w+ )?" + _FIX),
+        P("fix", r"\b(?:please|pls|plz) fix\b"),
         P("act sort something right job", r"\bget your act together\b|\bsort (?:it|this|yourselves) out\b|"
                                           r"\bdo something\b|\bmake (?:it|this|things) right\b|\bdo your job\b"),
     )),

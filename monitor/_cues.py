@@ -44,7 +44,7 @@ SERVICE_CUES: tuple[Cue, ...] = (
                      r"them|a reply)\b"),
         P("delay delays delayed overdue", rf"{NOT_BEFORE}(?<!for the )(?<!for any )\b(?:delays?|delayed|overdue)\b"),
         P("counting", rf"\b{SPAN} and counting\b"),
-        P(SPAN_WORDS + " & last past", rf"\bfor the (?:last|past) (?:over |almost |nearly )?{COUNT} {SPAN}\b"),
+        P(SPAN_WORDS + " & last past", rf"\bfor (?:the )?(?:last|past) (?:over |almost |nearly )?{COUNT} ?{SPAN}\b"),
         P("reply respond answer", r"\b(?:reply|respond|answer) (?:to )?(?:my|our|me|us) ?(?:dms?|messages?|emails?|"
                                   r"tweets?|complaint|inquiry|enquiry|ticket|case|calls?)\b|\breply to dms?\b"),
         P("took taking takes take", rf"\b(?:took|taking|takes|take) (?:so long|forever|ages|too long|way too long)\b|"
@@ -76,6 +76,10 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("keep keeps kept", r"\b(?:keep|keeps|kept) (?:asking|telling|saying|calling|emailing|getting|sending|"
                              r"changing|happening|giving|showing|popping|coming up)\b"),
         P("repeatedly", r"\brepeatedly\b"),
+        P("every & call calling called email emailing emailed tweet tweeting message messaging contact contacting "
+          "chat chatting ring ringing phone phoning",
+          r"\b(?:call|email|tweet|message|contact|chat|ring|phone)(?:ing|ed)? (?:you |them |support |about this |"
+          r"(?:you |them )?about (?:it|this) )?every (?:single )?(?:day|week|morning|night)\b"),
         P("already", r"\balready (?:have|had|opened|submitted|filed|raised|made|sent) (?:a |an |the |my )?(?:service "
                      r"request|request|ticket|case|complaint|claim)\b"),
         P("happen happens always keeps", r"\bhappens? (?:way |far )?too (?:often|much)\b|\b(?:this|it) (?:always|"
@@ -182,8 +186,8 @@ SERVICE_CUES: tuple[Cue, ...] = (
           r"getting) errors?|(?:keeps?|just|always|constantly|still) buffering)\b"),
         P("error errors", r"\berror\s?[:#]?\s?(?:[a-z]{1,3}-?)?\d"),
         P("issue issues", r"\b(?:an?|the|this|that|these|same|my|our|having|have|had|has|experiencing|any|technical|"
-                          r"connection|connectivity|login|log-?in|billing|network|account|some|known|server|battery|"
-                          r"sync|payment|delivery) issues?\b(?! with that)"),
+                          r"connection|connectivity|login|log-?in|billing|network|account|some|known|server|service|"
+                          r"battery|sync|payment|delivery) issues?\b(?! with that)"),
         P("keep keeps kept", r"\b(?:keeps?|kept) (?:crashing|freezing|dropping|loading|pausing|restarting|rebooting|"
                              r"disconnecting|logging (?:me )?out|buffering|failing|dying|shutting|turning off|"
                              r"stopping|kicking)\b|\b(?:keeps?|kept) (?:giving|showing|throwing) (?:me )?(?:the |an? |"
@@ -283,6 +287,8 @@ SERVICE_CUES: tuple[Cue, ...] = (
                                                     r"(?:almost |nearly )?(?:doubled|went up|increased|is wrong|"
                                                     r"was wrong|incorrect)\b"),
         P("money", r"\b(?:took|take|taking|stole|steal|keep|keeping|holding|deduct\w*) (?:my|our|the) money\b"),
+        P("money funds & off from out", r"\b(?:money|funds) (?:off|from|out of) (?:my|our) (?:card|account|bank|"
+                                        r"wallet|balance)\b"),
         P("charged charging", r"\bcharg(?:ed|ing) (?:me|my|us|our)\b"),
         P("pay paid paying & what", r"\bwhat (?:i|we) (?:pay|paid|am paying|are paying) for\b"),
         P("bill statement invoice", r"\b(?:bill|statement|invoice)\b[^.!?]{0,30}\b(?:charges?|fees?)\b"),

@@ -15,7 +15,8 @@ How the final score is made (all deterministic, offline):
 4. Each complaint cue subtracts its weight (in VADER valence units) from the summed valence; the sum is squashed to
    -1..1 the way VADER squashes it. A text that reports the problem fixed ("working again") gets the cue "resolved"
    and no penalty. One that thanks someone for a concrete good deed, with no complaint after it ("thanks for
-   rebooking us after the cancellation"), gets the cue "praise" and a small part of the penalty. A problem the
+   rebooking us after the cancellation"), gets the cue "praise" and a small part of the penalty; so does praise said
+   through a negation ("couldn't be happier", "no issues at all"), which VADER reads backwards. A problem the
    author caused ("I forgot my password") or a how-to question that shows only weak cues keeps part of it too.
 """
 from __future__ import annotations
@@ -67,6 +68,11 @@ _SELF_CAUSED = re.compile(
 _HOW_TO = re.compile(
     r"\b(?:how (?:do|can|would|should|could) (?:i|we|you|one)|how to|can i|could i|is there a way|is it possible|"
     r"where (?:do|can) i|what (?:do|should) i do|are you going to|will (?:you|there|it))\b")
+# "Thanks! I'm waiting for your reply": waiting as the state of things, with no time and no "still", in a text
+# that thanks. With no other cue it is courtesy, not a complaint about waiting.
+_AWAITING = re.compile(r"\b(?P<be>am|i'?m|i am|we'?re|we are|are) (?:now )?(?:waiting|awaiting)\b")
+_GRATITUDE = re.compile(r"\b(?:thanks?|thank you|thx|ty|appreciated?|grateful)\b")
+AWAITING_SCALE = 0.25
 _SELF_CAUSED_FOUND = _cue_engine.fast_finder(_SELF_CAUSED.pattern)
 _HOW_TO_FOUND = _cue_engine.fast_finder(_HOW_TO.pattern)
 # Words every match of _SELF_CAUSED, and of _HOW_TO, holds: the regexes run only when one occurs.
@@ -107,14 +113,24 @@ class ComplaintScorer:
         if not lowered.isascii():
             lowered = lowered.translate(_APOSTROPHES)
         words = _cue_engine.tokens_of(lowered)
+        # Praise said through a negation ("couldn't be happier", "no issues at all") is no complaint evidence.
+        litotes = _cue_praise.litotes_spans(lowered, words)
+        if litotes:
+            lowered = _blank(lowered, litotes)
+            words = _cue_engine.tokens_of(lowered)
         cues, weight, bonus = self._find_cues(lowered, words)
         tenure = _cue_engine.tenure_years(lowered, words, self.reference_year)
         if tenure is not None:
             cues.append("tenure_claim")
-        frame = self._frame(lowered, words, cues, weight, vader["compound"])
+        # Such praise, with no complaint beside it and no "but ..." after it, is praise however VADER reads it.
+        by_litotes = bool(litotes) and "sarcasm" not in cues and weight < COMPLAINT_MIN_WEIGHT \
+            and not _cue_praise.contrast_after(lowered, litotes[-1][1])
+        frame = "praise" if by_litotes else self._frame(lowered, words, cues, weight, vader["compound"])
         complaint = frame is None and weight >= COMPLAINT_MIN_WEIGHT
         valence = 0.0 if not valences else self._vader.sentence_valence(
             tokens, valences, self._complaint_factors if complaint else self._base_factors)
+        if by_litotes:
+            valence = max(valence, 0.0)  # VADER negates the praise words of the idiom
         if complaint and "sarcasm" not in cues and _cue_praise.is_ironic_praise(lowered, words):
             cues.append("sarcasm")
             weight += _SARCASM_WEIGHT
@@ -123,6 +139,8 @@ class ComplaintScorer:
         penalty = min(weight, MAX_PENALTY_WEIGHT)
         if penalty:
             penalty *= _request_scale(lowered, words, cues)
+            if cues == ["waiting"] and self._only_awaiting(lowered):
+                penalty *= AWAITING_SCALE
         if frame is not None:
             cues.append(frame)
             if frame == "resolved":
@@ -160,6 +178,16 @@ class ComplaintScorer:
         valences = self._vader.polarity(tokens)[1]
         return bool(valences) and self._vader.sentence_valence(tokens, valences, self._turn_factors) >= TURN_VALENCE
 
+    def _only_awaiting(self, lowered: str) -> bool:
+        """Whether a text that thanks shows waiting only as "I'm waiting", with no time and no "still"."""
+        if "waiting" not in lowered or _GRATITUDE.search(lowered) is None:
+            return False
+        spans = [m.span("be") for m in _AWAITING.finditer(lowered)]  # "waiting" stays: "waiting 3 hours" is a cue
+        if not spans:
+            return False
+        blanked = _blank(lowered, spans)
+        return not self._matcher.find(blanked, _cue_engine.tokens_of(blanked))
+
     def _find_cues(self, lowered: str, tokens: set[str]) -> tuple[list[str], float, float]:
         found = self._matcher.find(lowered, tokens)
         cues = [c.name for c in found]
@@ -176,6 +204,15 @@ class ComplaintScorer:
                 cues.append("domain_positive")
                 bonus = DOMAIN_TERM_WEIGHT * len(terms)
         return cues, weight, bonus
+
+
+def _blank(lowered: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the spans replaced by spaces (offsets kept)."""
+    parts, last = [], 0
+    for start, end in spans:
+        parts += [lowered[last:start], " " * (end - start)]
+        last = end
+    return "".join(parts) + lowered[last:]
 
 
 def _request_scale(lowered: str, words: set[str], cues: list[str]) -> float:

@@ -23,11 +23,16 @@ from tests.corpora import GROUND_TRUTH_SETS, devset, ground_truth, ibm_agent_tur
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSET_DIR = Path(__file__).parent / "data" / "devset"
-# heldout3's figures after tuning (README), as floors and ceilings: measured, not goals. The positive goal (<= 3%)
-# is missed there: 2 of 37 positive posts are labelled negative.
-HELDOUT3_NEGATIVE_FLOOR = 131 / 161
-HELDOUT3_POSITIVE_CEILING = 2 / 37
-HELDOUT3_NEUTRAL_CEILING = 19 / 112
+# heldout3's figures after the fourth round (README), which tuned on it: floors and ceilings, measured, not goals.
+HELDOUT3_NEGATIVE_FLOOR = 136 / 161
+HELDOUT3_POSITIVE_CEILING = 1 / 37
+HELDOUT3_NEUTRAL_CEILING = 17 / 112
+# heldout4's figures after the fourth round (README), as floors and ceilings: measured, not goals. Both goals are
+# missed there: 67.9% of complaints are labelled negative (goal >= 75%) and 8 of 61 positive posts (goal <= 3%).
+HELDOUT4_NEGATIVE_FLOOR = 95 / 140
+HELDOUT4_POSITIVE_CEILING = 8 / 61
+HELDOUT4_NEUTRAL_CEILING = 21 / 99
+TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3")
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +103,23 @@ CASES = [
     ("Great crew, but they lost my bag and nobody will tell me where it is.", "negative", {"non_delivery"}),
     ("Lost my bag, but hey, at least the snacks were good.", "negative", {"non_delivery"}),
     ("Thanks for the update. Still no refund after 3 weeks.", "negative", {"repeat_contact"}),
+    # Praise said through a negation is praise; a negated problem followed by a time starts a complaint.
+    ("Can't thank you enough for today!", "positive", {"praise"}),
+    ("Couldn't be happier with the service.", "positive", {"praise"}),
+    ("No issues at all with the order this time.", "positive", {"praise"}),
+    ("It doesn't get any better than this.", "positive", {"praise"}),
+    ("Never had a problem until today, now the app crashes on launch.", "negative", {"outage"}),
+    ("No issues with the flight but the food was awful.", "negative", set()),
+    ("Couldn't be happier to sit on the tarmac for 3 hours.", "negative", {"waiting"}),
+    # Waiting as the state of things in a text that thanks is courtesy; with a time or "still" it is waiting.
+    ("Thank you! Put in a request and I'm waiting for the reply.", "neutral", set()),
+    ("Thanks. I'm waiting on my refund for 3 weeks now.", "negative", {"waiting"}),
+    ("Thanks, still waiting.", "negative", {"waiting"}),
+    # Wider recall: a past span without "the", money taken off a card, contact every day, "please fix".
+    ("On the phone for past 45 mins.", "negative", {"waiting"}),
+    ("They keep taking money off my card.", "negative", {"billing"}),
+    ("I have called every day about this.", "negative", {"repeat_contact"}),
+    ("Please fix in the next update.", "negative", {"demand"}),
 ]
 
 
@@ -238,7 +260,8 @@ def test_word_gates_and_fast_forms_of_the_framing_regexes_are_exact_on_real_corp
     # change an answer. The texts include the hand-written cases, which exercise every framing.
     checks = [(_cue_praise._PRAISE, _cue_praise._PRAISE_WORDS), (_cue_praise._IRONIC_PRAISE, _cue_praise._IRONY_WORDS),
               (_cue_praise._RESOLVED, _cue_praise._RESOLVED_WORDS), (_cue_praise._TURN, _cue_praise._TURN_WORDS),
-              (complaint._SELF_CAUSED, complaint._SELF_CAUSED_WORDS), (complaint._HOW_TO, complaint._HOW_TO_WORDS)]
+              (complaint._SELF_CAUSED, complaint._SELF_CAUSED_WORDS), (complaint._HOW_TO, complaint._HOW_TO_WORDS),
+              (_cue_praise._LITOTES, _cue_praise._LITOTES_WORDS)]
     texts = [t.lower().replace("\u2019", "'") for t in _all_shared_texts(shared_data) + [c[0] for c in CASES]]
     for regex, gate in checks:
         found = fast_finder(regex.pattern)
@@ -246,6 +269,9 @@ def test_word_gates_and_fast_forms_of_the_framing_regexes_are_exact_on_real_corp
         assert matching, regex.pattern[:60]  # the check is not empty
         assert [t for t in matching if gate.isdisjoint(tokens_of(t))] == [], regex.pattern[:60]
         assert [t for t in texts if found(t) != bool(regex.search(t))] == [], regex.pattern[:60]
+    # the praise-through-negation regex has a second gate: a negation word
+    litotes = [t for t in texts if _cue_praise._LITOTES.search(t)]
+    assert litotes and [t for t in litotes if _cue_praise._LITOTES_NEGATIONS.isdisjoint(tokens_of(t))] == []
 
 
 def test_one_vader_pass_gives_upstreams_parts_on_real_corpora(shared_data, scorer):
@@ -280,21 +306,39 @@ def labelled(shared_data):
 
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
-    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3"}
+    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
+
+
+def _draw(split: str):
+    spec = importlib.util.spec_from_file_location(f"draw_{split}", DEVSET_DIR / f"draw_{split}.py")
+    draw = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(draw)
+    return draw.draw()
 
 
 def test_heldout3_is_the_documented_random_draw(labelled):
     # The README says how heldout3 was drawn; the committed script must reproduce exactly its ids, in order.
-    spec = importlib.util.spec_from_file_location("draw_heldout3", DEVSET_DIR / "draw_heldout3.py")
-    draw = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(draw)
-    assert [(s, i) for s, i, _ in draw.draw()] == [(d.source, d.source_id) for d in labelled if d.split == "heldout3"]
+    assert [(s, i) for s, i, _ in _draw("heldout3")] == [(d.source, d.source_id) for d in labelled
+                                                          if d.split == "heldout3"]
+
+
+def test_heldout4_is_the_documented_random_draw(labelled):
+    # The README says how heldout4 was drawn (seed 20261202, four strata); the script must reproduce its ids, in order.
+    drawn = _draw("heldout4")
+    assert [(s, i) for s, i, _ in drawn] == [(d.source, d.source_id) for d in labelled if d.split == "heldout4"]
+    strata = [st for _, _, st in drawn]
+    assert [strata.count(st) for st in ("airline", "rich", "other", "ibm")] == [130, 90, 60, 20]
+    earlier = {(d.source, d.source_id) for d in labelled if d.split != "heldout4"}
+    earlier_texts = {d.text.strip().lower() for d in labelled if d.split != "heldout4"}
+    held = [d for d in labelled if d.split == "heldout4"]
+    assert not earlier.intersection((d.source, d.source_id) for d in held)
+    assert not earlier_texts.intersection(d.text.strip().lower() for d in held)
 
 
 def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
-    # dev, dev2, heldout and heldout2 were each evaluated, then their errors were seen: they are tuning data now.
-    tuning = [d for d in labelled if d.split in ("dev", "dev2", "heldout", "heldout2")]
+    # dev, dev2, heldout, heldout2 and heldout3 were each evaluated, then their errors were seen: tuning data now.
+    tuning = [d for d in labelled if d.split in TUNING_SPLITS]
     ours = _rates(lambda t: scorer.score(t).label, tuning)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
     figures = f"complaint {ours} / vader {vader}"
@@ -303,9 +347,9 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
     assert ours["negative"] > vader["negative"] + 0.2, figures
 
 
-def test_heldout3_split_beats_vader_by_the_figures_measured_once(labelled, scorer):
-    # heldout3 was labelled before any change and evaluated twice, before and after tuning (README); its errors were
-    # not examined. These floors are the figures the scorer achieved there, not the goals.
+def test_heldout3_split_keeps_the_figures_measured_after_tuning_on_it(labelled, scorer):
+    # heldout3 was evaluated clean in the third round and tuned on in the fourth (README). These are the figures the
+    # scorer achieves there now, not the goals.
     heldout = [d for d in labelled if d.split == "heldout3"]
     ours = _rates(lambda t: scorer.score(t).label, heldout)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), heldout)
@@ -314,6 +358,19 @@ def test_heldout3_split_beats_vader_by_the_figures_measured_once(labelled, score
     assert ours["negative"] >= vader["negative"] + 0.25, figures
     assert ours["positive"] <= HELDOUT3_POSITIVE_CEILING, figures
     assert ours["neutral"] <= HELDOUT3_NEUTRAL_CEILING, figures
+
+
+def test_heldout4_split_beats_vader_by_the_figures_measured_twice(labelled, scorer):
+    # heldout4 was labelled before any change of the fourth round and evaluated twice, before and after (README); its
+    # errors were not examined. These are the figures the scorer achieved there, not the goals, which it misses.
+    heldout = [d for d in labelled if d.split == "heldout4"]
+    ours = _rates(lambda t: scorer.score(t).label, heldout)
+    vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), heldout)
+    figures = f"complaint {ours} / vader {vader}"
+    assert ours["negative"] >= HELDOUT4_NEGATIVE_FLOOR, figures
+    assert ours["negative"] >= vader["negative"] + 0.2, figures
+    assert ours["positive"] <= HELDOUT4_POSITIVE_CEILING, figures
+    assert ours["neutral"] <= HELDOUT4_NEUTRAL_CEILING, figures
 
 
 def _pearson(xs, ys) -> float:

@@ -30,7 +30,7 @@ EDGE_CASES = [
     "cut the mustard", "under the weather", "in the red", "I can't stand it", "fed up", "screwed up",
     "( '}{' )", "aint good", "ain't good", "isn't great", "wasn't bad", "uh-uh good", "hardly good",
     "Great!!!!!!!", "Great??", "Great???", "Great????", "Bad!?!?", "Thanks. No.", "No. Thanks.",
-    "Booking no YIUBPF. Thanks.", "👍👍👍", "😡😡 worst", "I ❤️ this", "café au lait est délicieux",
+    "Booking no QX7RTZ. Thanks.", "👍👍👍", "😡😡 worst", "I ❤️ this", "café au lait est délicieux",
     "Ich bin überrascht zu sehen, nur wie erstaunlich nützlich VADER!", "我很惊讶地看到VADER是如此有用!",
     "¡Qué bueno!", "naïve but good", "GOOD\u00a0bad", "good\u2003bad", "tab\tseparated good", "İstanbul good",
     "ＧＯＯＤ", "x" * 300, "good " * 200, "!" * 50 + " good", "but " * 30 + "good", "no " * 20 + "good",

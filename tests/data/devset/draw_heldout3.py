@@ -70,8 +70,9 @@ def draw() -> list[tuple[str, str, str]]:
     """(source, id, stratum) of heldout3, in draw order."""
     tw, ib = twcs_inbound(SHARED), ibm_client_turns(SHARED)
     with open(DEVSET_LABELS, encoding="utf-8", newline="") as fh:
+        # Labels of the splits drawn before this one; later splits were drawn from what this draw left.
         labelled = [(r["source"], r["source_id"]) for r in csv.DictReader(fh)
-                    if r["split"] != "heldout3"]
+                    if r["split"] in ("dev", "dev2", "heldout", "heldout2")]
     texts = {"twcs": tw, "ibm": ib}
     seen_text = {_norm(texts[s][k]) for s, k in labelled}
     old_tw, old_ib = _earlier_draws(list(tw))
