@@ -66,13 +66,13 @@ def _brands() -> dict[str, str]:
     return brand
 
 
-def draw() -> list[tuple[str, str, str]]:
-    """(source, id, stratum) of heldout3, in draw order."""
+def pools(prior_splits: tuple[str, ...]) -> tuple[list[str], list[str], dict[str, str]]:
+    """(twcs pool, ibm pool, brand of each twcs tweet): the texts, in file order, that a draw after these labelled
+    splits may take: not labelled, not in the first two draws, and equal (after strip and lower-casing) to no
+    labelled text and no earlier text of the pool."""
     tw, ib = twcs_inbound(SHARED), ibm_client_turns(SHARED)
     with open(DEVSET_LABELS, encoding="utf-8", newline="") as fh:
-        # Labels of the splits drawn before this one; later splits were drawn from what this draw left.
-        labelled = [(r["source"], r["source_id"]) for r in csv.DictReader(fh)
-                    if r["split"] in ("dev", "dev2", "heldout", "heldout2")]
+        labelled = [(r["source"], r["source_id"]) for r in csv.DictReader(fh) if r["split"] in prior_splits]
     texts = {"twcs": tw, "ibm": ib}
     seen_text = {_norm(texts[s][k]) for s, k in labelled}
     old_tw, old_ib = _earlier_draws(list(tw))
@@ -88,20 +88,29 @@ def draw() -> list[tuple[str, str, str]]:
                 out.append(k)
         return out
 
-    brand = _brands()
-    tw_pool = pool(list(tw), old_tw, "twcs")
+    return pool(list(tw), old_tw, "twcs"), pool(list(ib), old_ib, "ibm"), _brands()
+
+
+def draw() -> list[tuple[str, str, str]]:
+    """(source, id, stratum) of heldout3, in draw order."""
+    # the splits drawn before this one; later splits were drawn from what this draw left
+    tw_pool, ib_pool, brand = pools(("dev", "dev2", "heldout", "heldout2"))
     air = [k for k in tw_pool if brand.get(k) in AIRLINES]
     other = [k for k in tw_pool if brand.get(k) not in AIRLINES]
-    ib_pool = pool(list(ib), old_ib, "ibm")
     out = [("twcs", k, "airline") for k in random.Random(SEED).sample(air, N_AIRLINE)]
     out += [("twcs", k, "other") for k in random.Random(SEED).sample(other, N_OTHER)]
     out += [("ibm", k, "ibm") for k in random.Random(SEED).sample(ib_pool, N_IBM)]
     return out
 
 
-if __name__ == "__main__":
+def main(draw_fn) -> None:
+    """Print the draw's ids (and, with --texts, its texts: never to be saved in the repository)."""
     show = "--texts" in sys.argv
     texts = {"twcs": twcs_inbound(SHARED), "ibm": ibm_client_turns(SHARED)} if show else {}
-    for src, k, stratum in draw():
+    for src, k, stratum in draw_fn():
         line = f"{src}\t{k}\t{stratum}"
         print(line + ("\t" + " ".join(texts[src][k].split()) if show else ""))
+
+
+if __name__ == "__main__":
+    main(draw)
