@@ -42,7 +42,8 @@ GOODS = (r"(?:order|package|parcel|delivery|bag|bags|baggage|luggage|suitcases?|
 NOT_BEFORE = r"(?<!\bno )(?<!\bnot )(?<!without )(?<!\bzero )(?<!\bany )(?<!\bnever )"
 # Gerunds and nouns of what a brand does wrong, for sarcasm ("thanks for losing my bag", "great job cancelling").
 FAILING = (r"(?:(?:the |another |a |an |yet another |my |our |this )?(?:\d+\s?(?:hours?|hrs?|minutes?|mins?|days?)"
-           r"[- ]?|(?:long |extra |endless |late )?)(?:delays?|wait|runaround|hassle|headache|inconvenience|mess|"
+           r"[- ]?|(?:long |extra |endless |late |huge |massive |big |constant |ongoing |never-ending )?)"
+           r"(?:delays?|wait|runaround|hassle|headache|inconvenience|mess|"
            r"nothing|lost \w+|cancell?ation)|losing|lost|cancell?ing|delaying|ruining|wasting|breaking|"
            r"charging|overcharging|ignoring|stranding|leaving (?:me|us)|forgetting|misplacing|damaging|bumping|"
            r"screwing|messing|making (?:me|us) (?:wait|miss|pay|sit|stand)|keeping (?:me|us) (?:waiting|on hold)|"

@@ -17,7 +17,7 @@ _IRONY_WORDS = frozenset("such what another shout shoutout kudos bravo well than
                          "awesome stellar so love loving comforting just gotta always nothing classy needed amazing "
                          "wonderful "
                          "excellent brilliant terrific superb outstanding really you best customer fan "
-                         "appreciate".split())
+                         "appreciate glad".split())
 _IRONIC_PRAISE = re.compile(
     r"\b(?:such a|what a) (?:joy|treat|pleasure|delight)\b|\banother (?:great|fantastic|wonderful|lovely|amazing|"
     r"brilliant|perfect) (?:day|morning|night|week|weekend|evening)\b|\bshout ?-?out to\b|\bkudos\b|\bbravo\b|"
@@ -28,7 +28,8 @@ _IRONIC_PRAISE = re.compile(
     r"(?:i|we)\b|\byou (?:guys |all |folks |people )?(?:rock|rule)\b|\byou(?: guys| all| folks)?(?:'re| are)? (?:the "
     r"best|the greatest|awesome|amazing|wonderful|fantastic|incredible)\b|\b(?:love|loved|loving) (?:you|you guys|"
     r"y'?all)\b|\bbest (?:\w+ ){0,2}(?:ever|in (?:years|ages|a long time))\b|\b(?:customer|fan) for life\b|"
-    r"\bappreciate (?:it|that|you)\b|\bso (?:helpful|great|nice|fun)\b|\b(?:love|loving) (?:it |"
+    r"\bappreciate (?:it|that|you)\b|\b(?:nice|good|great|glad) to (?:know|see|hear) (?:that )?(?:you|u|y'?all|"
+    r"your)\b|\bso (?:helpful|great|nice|fun)\b|\b(?:love|loving) (?:it |"
     r"that |how )?when\b|\b(?:love|loving) how\b|\bcomforting\b|\bjust (?:great|perfect|wonderful|fantastic|"
     r"brilliant|lovely)\b|\b(?:gotta|got to|always|don'?t you) love\b|\bnothing (?:quite )?(?:like|beats) (?:a|an|"
     r"the|being|sitting|waiting|getting)\b|\b(?:real|very|so) classy\b|\bjust what (?:i|we) needed\b")
@@ -41,7 +42,8 @@ _RESOLVED = re.compile(
     r"|\bgot (?:my|our|it|them|the)(?: \w+){0,2} back\b|\b(?:working (?:again|now|(?:fine|great|perfectly) (?:now|"
     r"again))|works (?:now|again|(?:fine|great|perfectly) "
     r"now)|back (?:up|online|"
-    r"to normal)|all good|problem solved|that did it|that worked|it worked|thanks? (?:\w+ )?for (?:fixing|resolving|"
+    r"to normal)|all good|problem solved|that did it|that worked|it worked|thanks? (?:\w+ )?(?:@\w+ )*for (?:fixing|"
+    r"resolving|"
     r"sorting|the fix|the help|helping|your help|getting back|the quick|the fast|the speedy|looking into)|refunded "
     r"(?:me|us|my|our|the|in full|quickly|promptly|straight away|right away))\b")
 _NEGATED_STATUS = re.compile(r"(?:\bnot|n't|\bnever) $")
@@ -52,13 +54,17 @@ _GOOD = (r"(?:amazing|awesome|wonderful|fantastic|lovely|great|excellent|helpful
          r"brilliant|outstanding|accommodating|patient|courteous|pleasant|nice|superb|exceptional|fabulous|"
          r"terrific|sweet|understanding|efficient)")
 # Good deeds one thanks for. Courtesy objects ("your help", "your patience") close complaints too, so they are not.
-_DEED = (r"(?:getting (?:me|us|my|our|everyone|it)|taking care|rebooking|re-booking|accommodating|finding|returning|"
+_DEED = (r"(?:getting (?:me|us|my|our|everyone|it)|taking care|listening|helping (?:me|us|out|my|our)|rebooking|"
+         r"re-booking|accommodating|finding|returning|"
          r"fixing|sorting|upgrading|waiving|refunding|replacing|delivering|making (?:my|our|this|it|the) (?:day|trip|"
          r"flight|easy|easier|so easy|special|possible|right|happen)|keeping (?:us|me) (?:informed|updated|safe|"
          rf"posted)|being (?:so |very |super )?(?:{_GOOD}|there)|everything|all (?:your|the|of your)|your (?:quick|"
          r"fast|prompt|great|amazing|awesome)|the (?:upgrade|refund|replacement|quick|fast|prompt|speedy|great|"
          r"amazing|awesome|excellent|wonderful|lovely|smooth|free|complimentary|kind|safe|beautiful|best)|an? "
          r"(?:great|amazing|awesome|excellent|wonderful|lovely|smooth|safe|quick|fast)|such an? )")
+# Compensation the brand gave for a problem ("sent me 20k miles for the delay"): the problem is the background.
+_COMPENSATED = (r"\b(?:gave|given|giving|sent|sending|credited|issued|awarded) (?:me|us) (?:a |an |some |free |bonus |"
+                r"extra |\$?\d[\d,.]*k? )*(?:miles|points|vouchers?|credit|compensation|refund)\b")
 # What someone did that makes the thanks after a turn sincere: "... but Jessica rebooked us. Thank you!"
 _DEED_DONE = re.compile(r"\b(?:rebooked|re-booked|helped|fixed|sorted|found|got (?:me|us|it|my|our)|took care|upgraded|"
                         r"refunded|accommodated|returned|delivered|replaced|resolved|made (?:it|sure)|saved)\b")
@@ -66,7 +72,8 @@ _GRATITUDE = re.compile(r"\b(?:thanks?|thank you|thx|ty|appreciate\w*|grateful)\
 _STAFF = (r"(?:crew|staff|agents?|pilots?|captain|flight attendants?|attendants?|team|employees?|people|service|"
           r"customer service|rep|representative|driver|lady|guy|gentleman|woman|man)")
 # Every praise below holds one of these words; the last line is _GOOD's.
-_PRAISE_WORDS = frozenset("thanks thank thx ty kudos props shout shoutout shoutouts hats big beyond "
+_PRAISE_WORDS = frozenset("thanks thank thx ty kudos props shout shoutout shoutouts hats big beyond miles points "
+                          "voucher vouchers credit compensation refund "
                           "made saved went turned kept appreciate appreciated amazing awesome wonderful fantastic "
                           "lovely "
                           "great excellent helpful friendly kind professional brilliant outstanding accommodating "
@@ -79,6 +86,7 @@ _PRAISE = re.compile(
     rf"|\b(?:kudos|props|shout ?-?outs?|hats off|big ups) to\b|\b{_GOOD} (?:job|work)(?: on| with)? {_DEED}"
     rf"|\bkept (?:us|me|everyone) (?:informed|updated|posted|safe|calm|comfortable|entertained|laughing)\b"
 
+    rf"|{_COMPENSATED}"
     rf"|\babove and beyond\b|\bmade (?:my|our) (?:day|trip|flight|week|night|morning|holiday|vacation)\b"
     rf"|\bsaved (?:my|the|our) (?:day|trip|vacation|holiday|flight)\b|\bwent out of (?:his|her|their|your) way\b"
     rf"|\bturned (?:a|my|our|the) (?:\w+ )?(?:day|trip|experience) around\b"
@@ -127,9 +135,10 @@ _PROBLEM = r"(?:problems?|issues?|trouble|complaints?|hiccups?|glitch(?:es)?|cra
 _LITOTES_WORDS = frozenset("enough happier better pleased grateful thankful satisfied impressed happy fails failed "
                            "disappoint disappoints disappointed problem problems issue issues trouble complaint "
                            "complaints hiccup hiccups glitch glitches crashes hassle hassles delay delays worries fault "
-                           "beat complain".split())  # every match of _LITOTES holds one of these...
+                           "beat complain best cutest greatest coolest nicest sweetest prettiest loveliest finest "
+                           "most like complete".split())  # every match of _LITOTES holds one of these...
 _LITOTES_NEGATIONS = frozenset("not no never without zero cannot t cant couldnt didnt doesnt dont hasnt havent wasnt "
-                               "werent wont".split())  # ...and one of these
+                               "werent wont isnt aint arent wouldnt".split())  # ...and one of these
 _LITOTES = re.compile(
     r"\b(?:can'?t|cannot|can not|couldn'?t|could not) (?:\w+ ){0,3}?(?:thank|praise|recommend|commend) "
     r"(?:\S+ ){0,4}?enough\b|\b(?:can'?t|cannot|couldn'?t|could not) say enough (?:good|nice|great|positive|"
@@ -142,6 +151,9 @@ _LITOTES = re.compile(
     r"have|having|been|experienced|seen|found|ran into|run into|encountered|got|gotten|a|an|any|one|single|the "
     rf"slightest|more|further|real|major|other))* {_PROBLEM}\b(?![^.!?]{{0,40}}\b(?:until|till|til|before|now|"
     r"today|anymore|any more|but|except|recently|lately)\b)"
+    r"|\b(?:isn'?t|ain'?t|wasn'?t|aren'?t) (?:this|that|it|he|she|they|these|those) (?:just )?(?:the )?(?:best|"
+    r"cutest|greatest|coolest|nicest|sweetest|prettiest|loveliest|finest|most (?:amazing|beautiful|adorable))\b"
+    r"|\bain'?t (?:no|nothing)(?: \w+)? like\b|\b(?:isn'?t|is not|wouldn'?t be|not) complete (?:without|unless)\b"
     r"|\bno worries\b|\b(?:can'?t|couldn'?t) (?:fault|beat) (?:it|them|the|this|that|you|your|y'?all)\b"
     r"|\bcan'?t complain\b")
 _LITOTES_FOUND = fast_finder(_LITOTES.pattern)

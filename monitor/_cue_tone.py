@@ -100,6 +100,11 @@ TONE_CUES: tuple[Cue, ...] = (
         P("never & fly use buy order shop book recommend return travel",
           r"\b(?:will|would|'ll|i|we) never (?:\w+ )?(?:fly|use|buy|order|shop|book|recommend|return|travel)\b"
           r"(?! (?:with )?(?:anyone|anybody|any other|anything|another \w+) else\b)"),
+        P("another different new other & needed instead now next",
+          r"\b(?:another|a different|a new|other) (?:airline|carrier|provider|bank|isp|network|company)s? "
+          r"(?:\w+ ){0,3}?(?:needed|instead|from now on|next time)\b"),
+        P("now", r"\b(?:fly|flying|go|going|stick|sticking|book|booking|shop|shopping|bank|banking|stay|staying) with "
+                 r"(?:@?\w+ ){1,2}from now on\b"),
         P("straw time", r"\b(?:last|final) straw\b|\btime to (?:switch|find a new|look for|leave|cancel)\b"),
     )),
     Cue("escalation", 0.45, (
@@ -144,9 +149,11 @@ TONE_CUES: tuple[Cue, ...] = (
         P("\U0001F643*", "\U0001F643"),  # upside-down face: in complaints it marks irony
     )),
     Cue("frustration", 0.35, (
-        P("smh ugh ughh ughhh ughhhh ughhhhh wtf fml ffs omfg jfc fed stand screwed sick tired enough unbelievable "
+        P("smh ugh ughh ughhh ughhhh ughhhhh wtf fml ffs omfg jfc fed stand screwed messed inconvenienced sick tired "
+          "enough unbelievable "
           "again",
-          r"\b(?:smh|ugh{1,5}|wtf|fml|ffs|omfg|jfc|fed up|can'?t stand|screwed up|sick (?:and tired )?of|had enough|"
+          r"\b(?:smh|ugh{1,5}|wtf|fml|ffs|omfg|jfc|fed up|can'?t stand|screwed up|messed up|inconvenienced|"
+          r"sick (?:and tired )?of|had enough|"
           r"unbelievable|fail(?:ed)? again)\b"),
         P("fail killing ass", r"\b(?:customer service|service|epic|major|big|total|massive) fail\b|\byou'?re killing "
                               r"me\b|\bmy ass\b"),
@@ -212,6 +219,9 @@ TONE_CUES: tuple[Cue, ...] = (
     )),
     Cue("complaint_question", 0.2, (
         P("come", r"\bhow come\b"),
+        P("kind sort & reply response answer service support", r"\bwhat (?:kind|sort) of (?:a )?(?:reply|response|"
+                                                               r"answer|service|customer service|support) is "
+                                                               r"(?:this|that)\b"),
         P("up going & what whats", r"\bwhat'?s (?:up|going on) (?:with|at)\b|\bwhat is going on\b"),
         P("where wheres", r"\bwhere(?:'s| is| are| did|s) (?:my|our)\b"),
         P("reason anyone", r"\bany reason why\b|\bis anyone else\b|\banyone else (?:having|getting|experiencing)\b"),
@@ -246,6 +256,7 @@ TONE_CUES: tuple[Cue, ...] = (
           r"\b(?:inept(?:itude|ness)?|incompeten(?:t|ce|cy)|idiots|morons|clowns|imbeciles|amateurs|amateurish|bs|"
           r"garbage|trash|rubbish|joke of a|laughing ?stock|shambles|shambolic|clown show|shit ?show|dumpster fire|"
           r"clueless|hopeless|worthless)\b"),
+        P("joke", r"\b(?:absolute|complete|total|utter) joke\b"),
         P("joke disgrace farce mess nightmare shambles circus",
           r"\b(?:is|are|was|were|what) an? (?:complete |total |absolute |fucking |bloody |freaking )?(?:joke|"
           r"disgrace|farce|mess|nightmare|shambles|circus)\b"),
@@ -255,9 +266,9 @@ TONE_CUES: tuple[Cue, ...] = (
     )),
     Cue("accusation", 0.4, (
         # The brand did something to the author: "you lost my bag", "you guys cancelled my order".
-        P(_DID_WRONG_WORDS + " & you your",
-          r"\byou(?:r (?:team|staff|agents?|reps?|driver|company|system|app|site|website|store|courier|crew|pilot)|"
-          r" guys| people)?" + _DID_WRONG),
+        P(_DID_WRONG_WORDS + " & you your ur",
+          r"\b(?:your|ur) (?:team|staff|agents?|reps?|driver|company|system|app|site|website|store|courier|crew|"
+          r"pilot)" + _DID_WRONG + r"|\byou(?: guys| people)?" + _DID_WRONG),
         P(_DID_WRONG_WORDS + " & u y yall", r"\b(?:u|y'?all)" + _DID_WRONG),
         P("did done", r"\b(?:look|see|check out|this is) what (?:\S+ ){1,3}?(?:did|done|has done|have done) to "
                       r"(?:my|our)\b|\bwhat (?:have you|did you|you) (?:done|did) to (?:my|our|the)\b"),

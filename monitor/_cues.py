@@ -267,6 +267,10 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("make", r"\b(?:bags?|luggage|baggage|suitcases?) (?:didn'?t|did not|never|still hasn'?t|won'?t) make it\b"),
         P("delivered", r"\b(?:marked|shows?|showing|says?) (?:as )?delivered\b"),
         P("wrong", r"\bwrong (?:address|item|order|size|colou?r|product|one|person)\b"),
+        # Only part of what was due came: "only received one of the two confirmations", "... but not the other".
+        P("only & received got delivered sent", r"\bonly (?:received|got|delivered|sent(?: me| us)?) (?:\w+ ){0,5}?"
+                                                r"(?:one|half|part|some) of\b"),
+        P("other", r"\bbut not (?:for |from |on )?the other\b"),
     )),
     Cue("billing", 0.4, (
         P("charged billed charging billing",
@@ -275,7 +279,8 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("double doublecharged doublebilled doublecharge doublecharges doublebilling over overcharge overcharged "
           "overcharges overcharging",
           r"\bdouble[- ]?(?:charged|billed|charges?|billing)\b|\bover ?-?charg(?:e|ed|es|ing)\b"),
-        P("charged billed", r"\b(?:being|been|got|getting|keep getting|still) (?:charged|billed)\b"),
+        P("charged billed debited", r"\b(?:being|been|got|getting|keep getting|still|i was|we were) (?:charged|billed|"
+                                    r"debited)\b"),
         P("paid payed twice rebuy again", r"\balready (?:paid|payed) (?:for|twice)\b|\b(?:pay|paid|charged) "
                                           r"(?:for (?:it|this) )?twice\b|\brebuy\b|\bbuy (?:it|this|the game) again\b"),
         P("refund refunds refunding reimburse reimbursement chargeback chargebacks back backs money",
@@ -332,6 +337,7 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("arrived came delivered", r"\b(?:arrived|came|delivered) (?:\w+ )?(?:damaged|cracked|broken|smashed|crushed|"
                                     r"torn|opened|ripped|wet|crumpled|empty|incomplete)\b"),
         P("pieces shattered", r"\bin pieces\b|\bshattered\b"),
+        P("this", r"\bwhat(?:'s| is) this (?:in|on) (?:my|our)\b"),
     )),
     Cue("left_without", 0.35, (
         # What the author went without: amenities, information, an apology. Outages of service are in "outage".

@@ -27,12 +27,16 @@ DEVSET_DIR = Path(__file__).parent / "data" / "devset"
 HELDOUT3_NEGATIVE_FLOOR = 136 / 161
 HELDOUT3_POSITIVE_CEILING = 1 / 37
 HELDOUT3_NEUTRAL_CEILING = 17 / 112
-# heldout4's figures after the fourth round (README), as floors and ceilings: measured, not goals. Both goals are
-# missed there: 67.9% of complaints are labelled negative (goal >= 75%) and 8 of 61 positive posts (goal <= 3%).
-HELDOUT4_NEGATIVE_FLOOR = 95 / 140
-HELDOUT4_POSITIVE_CEILING = 8 / 61
+# heldout4's figures after the fifth round (README), which tuned on it: floors and ceilings, measured, not goals.
+HELDOUT4_NEGATIVE_FLOOR = 107 / 140
+HELDOUT4_POSITIVE_CEILING = 2 / 61
 HELDOUT4_NEUTRAL_CEILING = 21 / 99
-TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3")
+# heldout5's figures after the fifth round (README), as floors and ceilings: measured, not goals. Both goals are
+# missed there: 74.3% of complaints are labelled negative (goal >= 75%) and 4 of 35 positive posts (goal <= 3%).
+HELDOUT5_NEGATIVE_FLOOR = 81 / 109
+HELDOUT5_POSITIVE_CEILING = 4 / 35
+HELDOUT5_NEUTRAL_CEILING = 25 / 106
+TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4")
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +124,26 @@ CASES = [
     ("They keep taking money off my card.", "negative", {"billing"}),
     ("I have called every day about this.", "negative", {"repeat_contact"}),
     ("Please fix in the next update.", "negative", {"demand"}),
+    # Round 5. Thanks for listening or for compensation, after a problem, is praise; so is praise said through a
+    # negative question or idiom, and thanks with no complaint cue in a text VADER reads as sad.
+    ("Thank you @acme for listening and helping when I had an issue today. Great service.", "positive", {"praise"}),
+    ("@acme credited us 500 points for the cancelled flight. Great job!", "positive", {"praise"}),
+    ("Isn't this the best sandwich you've ever seen?", "positive", {"praise"}),
+    ("Ain't no coffee like free coffee.", "positive", {"praise"}),
+    ("A weekend isn't complete without a visit to the market!", "positive", {"praise"}),
+    ("Self check-in kiosks scare me. Grateful the staff let me use the desk.", "neutral", set()),
+    # Round 5 recall: irony with an adjective or a handle, "ur team", churn to another provider, dismissive replies.
+    ("Thanks @acme for the huge delays today.", "negative", {"sarcasm"}),
+    ("Ur team messed up my order again.", "negative", {"accusation", "frustration"}),
+    ("I will be flying with another airline from now on.", "negative", {"churn_intent"}),
+    ("So what sort of answer is that supposed to be?", "negative", {"complaint_question"}),
+    ("Nice to know you ignore paying customers. Absolute joke.", "negative", {"insult", "sarcasm"}),
+    ("I was charged $40 for a bag.", "negative", {"billing"}),
+    ("Only received one of my two parcels.", "negative", {"non_delivery"}),
+    ("Got the email for the first booking but not the other.", "negative", {"non_delivery"}),
+    ("What is this in my salad??", "negative", {"defective"}),
+    ("They gave me a voucher for the delay, but my bag is still missing.", "negative", set()),
+    ("Thanks for listening, but I still have no refund after 3 weeks.", "negative", {"billing"}),
 ]
 
 
@@ -306,7 +330,7 @@ def labelled(shared_data):
 
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
-    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4"}
+    assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
 
 
@@ -323,21 +347,24 @@ def test_heldout3_is_the_documented_random_draw(labelled):
                                                           if d.split == "heldout3"]
 
 
-def test_heldout4_is_the_documented_random_draw(labelled):
-    # The README says how heldout4 was drawn (seed 20261202, four strata); the script must reproduce its ids, in order.
-    drawn = _draw("heldout4")
-    assert [(s, i) for s, i, _ in drawn] == [(d.source, d.source_id) for d in labelled if d.split == "heldout4"]
+@pytest.mark.parametrize("split, sizes", [("heldout4", [130, 90, 60, 20]), ("heldout5", [60, 100, 70, 20])])
+def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, split, sizes):
+    # The README says how each was drawn (its seed, four strata); its script must reproduce its ids, in order,
+    # with no id or text of any other split.
+    drawn = _draw(split)
+    assert [(s, i) for s, i, _ in drawn] == [(d.source, d.source_id) for d in labelled if d.split == split]
     strata = [st for _, _, st in drawn]
-    assert [strata.count(st) for st in ("airline", "rich", "other", "ibm")] == [130, 90, 60, 20]
-    earlier = {(d.source, d.source_id) for d in labelled if d.split != "heldout4"}
-    earlier_texts = {d.text.strip().lower() for d in labelled if d.split != "heldout4"}
-    held = [d for d in labelled if d.split == "heldout4"]
+    assert [strata.count(st) for st in ("airline", "rich", "other", "ibm")] == sizes
+    earlier = {(d.source, d.source_id) for d in labelled if d.split != split}
+    earlier_texts = {d.text.strip().lower() for d in labelled if d.split != split}
+    held = [d for d in labelled if d.split == split]
     assert not earlier.intersection((d.source, d.source_id) for d in held)
     assert not earlier_texts.intersection(d.text.strip().lower() for d in held)
 
 
 def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
-    # dev, dev2, heldout, heldout2 and heldout3 were each evaluated, then their errors were seen: tuning data now.
+    # dev, dev2, heldout, heldout2, heldout3 and heldout4 were each evaluated, then their errors were seen: tuning
+    # data now.
     tuning = [d for d in labelled if d.split in TUNING_SPLITS]
     ours = _rates(lambda t: scorer.score(t).label, tuning)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
@@ -347,12 +374,13 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
     assert ours["negative"] > vader["negative"] + 0.2, figures
 
 
-# heldout3 was evaluated clean in the third round and tuned on in the fourth; heldout4 was labelled before any change
-# of the fourth round and evaluated twice, before and after, its errors never examined (README). These are the
-# figures the scorer achieves there, not the goals (which heldout4 misses).
+# heldout3 was evaluated clean in the third round and tuned on in the fourth; heldout4 likewise in the fourth and
+# fifth; heldout5 was labelled before any change of the fifth round and evaluated twice, before and after, its errors
+# never examined (README). These are the figures the scorer achieves there, not the goals (which heldout5 misses).
 @pytest.mark.parametrize("split, floor, margin, positive_ceiling, neutral_ceiling", [
     ("heldout3", HELDOUT3_NEGATIVE_FLOOR, 0.25, HELDOUT3_POSITIVE_CEILING, HELDOUT3_NEUTRAL_CEILING),
-    ("heldout4", HELDOUT4_NEGATIVE_FLOOR, 0.2, HELDOUT4_POSITIVE_CEILING, HELDOUT4_NEUTRAL_CEILING),
+    ("heldout4", HELDOUT4_NEGATIVE_FLOOR, 0.3, HELDOUT4_POSITIVE_CEILING, HELDOUT4_NEUTRAL_CEILING),
+    ("heldout5", HELDOUT5_NEGATIVE_FLOOR, 0.3, HELDOUT5_POSITIVE_CEILING, HELDOUT5_NEUTRAL_CEILING),
 ])
 def test_held_out_splits_keep_the_figures_measured_there(labelled, scorer, split, floor, margin, positive_ceiling,
                                                          neutral_ceiling):

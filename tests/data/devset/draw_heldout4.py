@@ -25,14 +25,22 @@ N_AIRLINE, N_RICH, N_OTHER, N_IBM = 130, 90, 60, 20
 
 def draw() -> list[tuple[str, str, str]]:
     """(source, id, stratum) of heldout4, in draw order."""
-    tw_pool, ib_pool, brand = pools(("dev", "dev2", "heldout", "heldout2", "heldout3"))
+    return stratified(SEED, ("dev", "dev2", "heldout", "heldout2", "heldout3"), RICH,
+                      (N_AIRLINE, N_RICH, N_OTHER, N_IBM))
+
+
+def stratified(seed: int, prior: tuple[str, ...], rich: set[str], sizes: tuple[int, int, int, int]) -> list[tuple]:
+    """(source, id, stratum): airline, positive-rich and other twcs texts, then ibm texts, each stratum a fresh
+    random.Random(seed).sample of the pool left by the `prior` splits."""
+    tw_pool, ib_pool, brand = pools(prior)
     air = [k for k in tw_pool if brand.get(k) in AIRLINES]
-    rich = [k for k in tw_pool if brand.get(k) in RICH]
-    other = [k for k in tw_pool if brand.get(k) not in AIRLINES and brand.get(k) not in RICH]
-    out = [("twcs", k, "airline") for k in random.Random(SEED).sample(air, N_AIRLINE)]
-    out += [("twcs", k, "rich") for k in random.Random(SEED).sample(rich, N_RICH)]
-    out += [("twcs", k, "other") for k in random.Random(SEED).sample(other, N_OTHER)]
-    out += [("ibm", k, "ibm") for k in random.Random(SEED).sample(ib_pool, N_IBM)]
+    rich_pool = [k for k in tw_pool if brand.get(k) in rich]
+    other = [k for k in tw_pool if brand.get(k) not in AIRLINES and brand.get(k) not in rich]
+    n_air, n_rich, n_other, n_ibm = sizes
+    out = [("twcs", k, "airline") for k in random.Random(seed).sample(air, n_air)]
+    out += [("twcs", k, "rich") for k in random.Random(seed).sample(rich_pool, n_rich)]
+    out += [("twcs", k, "other") for k in random.Random(seed).sample(other, n_other)]
+    out += [("ibm", k, "ibm") for k in random.Random(seed).sample(ib_pool, n_ibm)]
     return out
 
 
