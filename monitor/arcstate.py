@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from monitor import _arcraw as raw
+from monitor._arcfork import split_map
 from monitor._arcwindow import add_days, pack, trimmed, unpack
 from monitor.arcs import ArcParams, Series, compute_many
 from monitor.models import ArcDaily
@@ -129,20 +130,26 @@ class _Batch:
     params: ArcParams
     updated: Any  # the evaluation time, encoded
     start: Any  # the window's first day, encoded
+    workers: int  # processes that compute a large batch (monitor/_arcfork.py)
     # packed window -> its figure values: a customer with one handle has exactly its author's window
     computed: dict[bytes, tuple] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, conn: Connection, today: date, params: ArcParams, now: datetime) -> _Batch:
+    def of(cls, conn: Connection, today: date, params: ArcParams, now: datetime, workers: int) -> _Batch:
         codec = raw.Codec(conn)
         start = today - timedelta(days=params.lookback_days - 1)
-        return cls(codec, today, params, codec.time(now), codec.day(start))
+        return cls(codec, today, params, codec.time(now), codec.day(start), workers)
+
+    def figures(self, series: Sequence[Series]) -> list[tuple]:
+        """The derived STATE_COLUMNS values of these windows' arcs."""
+        return [_figure_values(self.codec, f) for f in compute_many(series, today=self.today, params=self.params)]
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """The cyclic garbage collector off while arcs are built: they make no cycles, and its passes over
-    the many small lists and tuples cost a tenth of an evaluation."""
+    the many small lists and tuples cost a tenth of an evaluation. Nested uses leave it as the outermost
+    found it."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -157,8 +164,8 @@ def _rows(batch: _Batch, series: dict[str, Series], totals: dict[str, Totals]) -
     empty, computed = Series([], [], [], []), batch.computed
     windows = {subject: pack(series.get(subject, empty)) for subject in totals}
     todo = {w: series.get(subject, empty) for subject, w in windows.items() if w not in computed}
-    for window, f in zip(todo, compute_many(list(todo.values()), today=batch.today, params=batch.params)):
-        computed[window] = _figure_values(batch.codec, f)
+    for window, values in zip(todo, split_map(batch.figures, list(todo.values()), batch.workers)):
+        computed[window] = values
     return [(subject, *subject_ids(subject), *tot, batch.updated, windows[subject], batch.start,
              *computed[windows[subject]]) for subject, tot in totals.items()]
 
@@ -188,13 +195,13 @@ def _copy_in(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
                          f"ON CONFLICT (subject) DO UPDATE SET {sets}")
 
 
-def recompute_all(conn: Connection, *, today: date, params: ArcParams, now: datetime) -> set[str]:
+def recompute_all(conn: Connection, *, today: date, params: ArcParams, now: datetime, workers: int = 1) -> set[str]:
     """Every arc, from ArcDaily, as of `today`: ArcState is replaced. Returns the subjects written."""
     start = today.toordinal() - params.lookback_days + 1
     conn.exec_driver_sql("DELETE FROM arcstate")
-    with _no_gc():
+    with no_gc():
         series, totals = _daily_series(conn, None, start), _daily_totals(conn, None)
-        subjects, batch = sorted(totals), _Batch.of(conn, today, params, now)
+        subjects, batch = sorted(totals), _Batch.of(conn, today, params, now, workers)
         for at in range(0, len(subjects), CHUNK):
             chunk = {x: totals[x] for x in subjects[at:at + CHUNK]}
             _insert(conn, _rows(batch, series, chunk), upsert=False)
@@ -230,16 +237,16 @@ def _windows(conn: Connection, subjects: list[str], start: int, new: NewDays,
 
 
 def recompute(conn: Connection, subjects: set[str], *, today: date, params: ArcParams, now: datetime,
-              new: NewDays = NewDays(), rebuilt: set[str] = frozenset()) -> set[str]:
+              new: NewDays = NewDays(), rebuilt: set[str] = frozenset(), workers: int = 1) -> set[str]:
     """Recompute these subjects' arcs as of `today`; return those written.
 
     `new` holds the daily sums just added into ArcDaily (stored windows get them too); `rebuilt` the
-    subjects whose ArcDaily rows were rebuilt. A subject left with no daily rows (its mentions deleted,
+    subjects whose ArcDaily rows were rebuilt; `workers` processes compute a large batch. A subject left with no daily rows (its mentions deleted,
     its links removed) loses its ArcState."""
     start = today.toordinal() - params.lookback_days + 1
-    ordered, written, batch = sorted(subjects), set(), _Batch.of(conn, today, params, now)
+    ordered, written, batch = sorted(subjects), set(), _Batch.of(conn, today, params, now, workers)
     for at in range(0, len(ordered), CHUNK):
-        with _no_gc():
+        with no_gc():
             series, totals, from_daily = _windows(conn, ordered[at:at + CHUNK], start, new, rebuilt)
             if from_daily:
                 series.update(_daily_series(conn, from_daily, start))

@@ -54,7 +54,8 @@ def arc_params(config: Config):
     arcs = config.arcs
     for key, ok, expected in (("half_life_days", arcs.half_life_days > 0, "a positive number of days"),
                               ("trend_window_days", arcs.trend_window_days >= 14, "at least 14 (days)"),
-                              ("decline_slope", arcs.decline_slope < 0, "a negative slope, e.g. -0.004")):
+                              ("decline_slope", arcs.decline_slope < 0, "a negative slope, e.g. -0.004"),
+                              ("workers", arcs.workers >= 0, "0 (one per CPU core) or a number of processes")):
         if not ok:
             raise ConfigError(config.path, f"arcs.{key}", expected, getattr(arcs, key))
     return ArcParams(half_life_days=arcs.half_life_days, trend_window_days=arcs.trend_window_days,
@@ -74,9 +75,10 @@ def evaluate(engine: Engine, config: Config, now=None, *, rebuild: bool = False,
 
 
 def _run_arcs(engine: Engine, config: Config, now=None, *, rebuild: bool = False):
+    from monitor._arcfork import workers_for
     from monitor.arcupdate import update_arcs
 
-    return update_arcs(engine, arc_params(config), now=now, rebuild=rebuild)
+    return update_arcs(engine, arc_params(config), now=now, rebuild=rebuild, workers=workers_for(config.arcs.workers))
 
 
 def _unrostered(conn, config: Config) -> bool:

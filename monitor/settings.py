@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("arcs", "decline_slope", float, -0.004,
       "Slope (score per day) at or below which a significant fall counts as declining; the mirror image is "
       "improving."),
+    S("arcs", "workers", int, 0,
+      "Processes that compute a large batch of arcs (1,000 or more per process); 0 means one per CPU core, "
+      "1 computes them in the evaluating process."),
     S("rules", "file", str, "", "TOML file of alert rules; empty means the shipped default rules."),
     S("rules", "long_time_customer_days", int, 365,
       "Tenure in days from which a customer counts as long-time for the default rules."),
