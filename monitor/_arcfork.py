@@ -22,9 +22,7 @@ MIN_PER_WORKER = 1000  # below this a fork costs about what it saves (~40 us per
 
 
 def workers_for(setting: int) -> int:
-    """The [arcs] workers setting as a count: 0 means one per CPU core; fork only exists on POSIX."""
-    if not hasattr(os, "fork"):
-        return 1
+    """The [arcs] workers setting as a count: 0 means one per CPU core."""
     return setting if setting > 0 else (os.cpu_count() or 1)
 
 
@@ -39,10 +37,14 @@ def split_map(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], workers:
     size = -(-len(items) // parts)
     slices = [items[at:at + size] for at in range(0, len(items), size)]
     children = [_fork(fn, part) for part in slices[1:]]
-    out = fn(slices[0])
-    for part, child in zip(slices[1:], children):
-        found = _collect(child)
-        out.extend(fn(part) if found is None else found)
+    try:
+        out = fn(slices[0])
+        for at, part in enumerate(slices[1:]):
+            found, children[at] = _collect(children[at]), None
+            out.extend(fn(part) if found is None else found)
+    finally:
+        for child in children:  # only after an error here: no child is left running or unreaped
+            _discard(child)
     return out
 
 
@@ -84,3 +86,10 @@ def _collect(child: tuple[int, int] | None) -> list | None:
         log.warning("an arc worker process failed (wait status %s); its part is computed again", status)
         return None
     return pickle.loads(data)
+
+
+def _discard(child: tuple[int, int] | None) -> None:
+    """Stop waiting for a child: close its pipe (a child still writing gets EPIPE and exits), then reap it."""
+    if child is not None:
+        os.close(child[1])
+        os.waitpid(child[0], 0)

@@ -241,8 +241,8 @@ def recompute(conn: Connection, subjects: set[str], *, today: date, params: ArcP
     """Recompute these subjects' arcs as of `today`; return those written.
 
     `new` holds the daily sums just added into ArcDaily (stored windows get them too); `rebuilt` the
-    subjects whose ArcDaily rows were rebuilt; `workers` processes compute a large batch. A subject left with no daily rows (its mentions deleted,
-    its links removed) loses its ArcState."""
+    subjects whose ArcDaily rows were rebuilt; `workers` processes compute a large batch. A subject left
+    with no daily rows (its mentions deleted, its links removed) loses its ArcState."""
     start = today.toordinal() - params.lookback_days + 1
     ordered, written, batch = sorted(subjects), set(), _Batch.of(conn, today, params, now, workers)
     for at in range(0, len(ordered), CHUNK):

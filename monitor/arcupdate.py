@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection, Engine
 from monitor import _arcraw as raw, _arcsql as q
 from monitor.arcs import ArcParams
 from monitor.arcstate import NewDays, no_gc, recompute, recompute_all
+from monitor.db import bulk_write_pragmas
 from monitor.models import ArcDaily, ArcDirty, ArcState, KeyValue, Mention, utcnow
 
 WATERMARK_KEY = "arcs.watermark"
@@ -109,25 +110,14 @@ def exclusive(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def _sqlite_tuning(conn: Connection) -> Iterator[None]:
-    """SQLite tuned for the update as for an import (monitor/ingest.py), then as the connection was.
-
-    A 64 MB page cache: an update reads and rewrites thousands of rows spread over ArcState and ArcDaily,
-    and with the default 2 MB their pages are read again and again, and dirty ones spill into the WAL
-    before the commit writes them once more. Checkpoints every ~40 MB of WAL rather than every 4 MB: each
-    one syncs the disk (measured: ~150 ms of a 10,000-mention update on this machine's disk), and the
-    ArcState pages every update rewrites are copied back once per checkpoint, not once per update.
-    Durability is unchanged (WAL, synchronous=NORMAL)."""
-    names = ("cache_size", "wal_autocheckpoint")
-    before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in names}
-    conn.exec_driver_sql("PRAGMA cache_size=-65536")
-    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=10000")
-    conn.commit()
+    """SQLite tuned for the update as for an import (monitor.db.bulk_write_pragmas), then as it was."""
+    restore = bulk_write_pragmas(conn)
     try:
         yield
     finally:
         try:
-            for name, value in before.items():
-                conn.exec_driver_sql(f"PRAGMA {name}={int(value)}")
+            for pragma in restore:
+                conn.exec_driver_sql(pragma)
             conn.commit()
         except Exception:
             conn.invalidate()  # not pooled as tuned; an error of the update itself stays the one raised

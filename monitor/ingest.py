@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from monitor._bulk import copy_insert, execute_many, insert_sql, sqlite_time
 from monitor._importwork import AUTHOR_AT, ROW_COLUMNS, SCORE_COLUMNS, Chunk, prepare
+from monitor.db import bulk_write_pragmas
 from monitor.importer import Rejection, RowRules, read_csv, sniff_format
 from monitor.models import utcnow
 from monitor.scoring import BatchScorer, Pending, PendingScores
@@ -104,7 +105,7 @@ class _Writer:
     def __enter__(self) -> "_Writer":
         self.conn = self.engine.connect()
         if self.sqlite:
-            self._restore = _bulk_load_pragmas(self.conn)
+            self._restore = bulk_write_pragmas(self.conn)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -159,19 +160,6 @@ class _Writer:
             if claim and claim > claims.get(author_id, 0.0):
                 claims[author_id] = claim
         return params, claims
-
-
-def _bulk_load_pragmas(conn: Connection) -> list[str]:
-    """Tune an SQLite connection for bulk inserts; returns the pragmas that undo it."""
-    before = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("cache_size", "wal_autocheckpoint")}
-    # A 64 MB page cache keeps the mention indexes' hot pages in memory: the default 2 MB makes random
-    # inserts into (platform, external_id) and (author_id, created_at) re-read pages all the time. It
-    # bounds memory however large the file is. Checkpoints every ~40 MB rather than every 4 MB: each one
-    # syncs, and an fsync is costly here; durability is unchanged (WAL, synchronous=NORMAL).
-    conn.exec_driver_sql("PRAGMA cache_size=-65536")
-    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=10000")
-    conn.commit()
-    return [f"PRAGMA {name}={int(value)}" for name, value in before.items()]
 
 
 def _wanted_authors(rows: list[tuple]) -> dict[tuple[str, str], tuple]:

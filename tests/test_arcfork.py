@@ -53,6 +53,23 @@ def test_an_error_in_the_work_is_raised_here():
         split_map(fails, list(range(8)), workers=2, min_per_worker=2)
 
 
+def test_an_error_in_the_parents_own_part_leaves_no_child_behind(monkeypatch):
+    parent, pids, real_fork = os.getpid(), [], _arcfork._fork
+    monkeypatch.setattr(_arcfork, "_fork", lambda fn, part: (lambda c: pids.append(c[0]) or c)(real_fork(fn, part)))
+
+    def fails_here(items):
+        if os.getpid() == parent:
+            raise ValueError("bad window")
+        return list(items)
+
+    with pytest.raises(ValueError, match="bad window"):
+        split_map(fails_here, list(range(9)), workers=3, min_per_worker=3)
+    assert len(pids) == 2
+    for pid in pids:  # already reaped: no zombie, no process still running
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
 def test_arcs_computed_on_two_processes_equal_arcs_from_the_mentions(engine, monkeypatch):
     monkeypatch.setattr(_arcfork, "MIN_PER_WORKER", 2)  # the histories here have a dozen subjects
     forks, real_fork = [], _arcfork._fork
