@@ -1,20 +1,35 @@
 """End-to-end import (read, validate, score on both cores, store) against raw single-core VADER.
 
-Run: python -m benchmarks.bench_import [--mentions 200000] [--rounds 2]
+Run: python -m benchmarks.bench_import [--mentions 200000] [--rounds 3]
 
 Each round measures the baseline (upstream polarity_scores over every text of the file, one core) and then
-every import into a fresh database. These shared machines drift by 5-40% from moment to moment, so each
-figure is the best of its rounds, and only the ratios, measured in the same run, mean anything. The CPU
-column is what the import cost on all cores (the importer and its workers; not the PostgreSQL server).
+every import into a fresh database, and divides each import's rate by that round's own baseline. These
+shared machines drift by 5-40% from minute to minute, and a ratio of two figures taken a minute apart
+drifts with them; a ratio within one round is what the machine did at one time. Each line prints the
+median of its rounds' ratios, and their range. The CPU columns are what the import cost per row on all
+cores: the importer and its workers, and, for PostgreSQL on this machine, the server's own processes
+(which compete with the workers for the same two cores).
 """
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import statistics
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks._common import pg_schema, postgres_available, timed, vader_baseline, write_corpus
+
+
+@dataclass(frozen=True)
+class Run:
+    """One import: rows per second, and CPU microseconds per row in the importer and in the server."""
+
+    rate: float
+    cpu: float
+    server_cpu: float | None
 
 
 def _cpu_seconds() -> float:
@@ -22,20 +37,41 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def _import(url: str, path: Path, scorer: str) -> tuple[float, float]:
-    """(rows per second, CPU microseconds per row) of one import into a fresh database."""
+def _server_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the running `postgres` processes of this machine; None if none is visible
+    (a server elsewhere, or no /proc). Backends are still alive when read: the engine is disposed after."""
+    ticks, found = os.sysconf("SC_CLK_TCK"), False
+    total = 0
+    for pid in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+                stat = fh.read()
+        except OSError:
+            continue  # gone since listed
+        name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+        if name == "postgres":
+            found, total = True, total + int(rest[11]) + int(rest[12])  # utime, stime
+    return total / ticks if found else None
+
+
+def _import(url: str, path: Path, scorer: str) -> Run:
+    """One import into a fresh database."""
     from monitor import pipeline
     from monitor.db import open_store
     from monitor.settings import load_config
 
     config = load_config(data={"database": {"url": url}, "sentiment": {"scorer": scorer}})
     engine = open_store(url)
+    server = _server_cpu_seconds() if engine.dialect.name == "postgresql" else None
     cpu = _cpu_seconds()
     seconds, summary = timed(pipeline.import_files, engine, config, [path], progress=False)
     cpu = _cpu_seconds() - cpu  # the pool's workers are reaped before import_files returns
+    if server is not None:
+        server = (_server_cpu_seconds() or server) - server
     assert summary.imported > 0 and not summary.rejected, summary
     engine.dispose()
-    return summary.imported / seconds, cpu / summary.imported * 1e6
+    per_row = 1e6 / summary.imported
+    return Run(summary.imported / seconds, cpu * per_row, None if server is None else server * per_row)
 
 
 def _targets(tmp: str) -> list[tuple[str, str, object]]:
@@ -47,37 +83,51 @@ def _targets(tmp: str) -> list[tuple[str, str, object]]:
     return targets
 
 
-def _run_target(where, path: Path, scorer: str, round_no: int) -> tuple[float, float]:
+def _run_target(where, path: Path, scorer: str, round_no: int) -> Run:
     if callable(where):
         with where() as url:
             return _import(url, path, scorer)
     return _import(where.format(round=round_no), path, scorer)
 
 
+def summarise(ratios: list[float]) -> str:
+    """The median ratio of the rounds, and their range when there are several."""
+    median = f"{statistics.median(ratios):.2f}x"
+    return median if len(ratios) == 1 else f"{median} ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mentions", type=int, default=200_000)
-    parser.add_argument("--rounds", type=int, default=2, help="measure everything this many times; keep the best")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of a baseline and every import")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         texts = write_corpus(path, args.mentions)
         print(f"corpus: {len(texts):,} mentions, {len(set(texts)):,} distinct texts, "
-              f"{path.stat().st_size / 1e6:.1f} MB; best of {args.rounds} rounds")
+              f"{path.stat().st_size / 1e6:.1f} MB; {args.rounds} rounds")
         targets = _targets(tmp)
-        base, best = 0.0, {name: (0.0, 0.0) for name, _, _ in targets}
+        bases: list[float] = []
+        runs: dict[str, list[Run]] = {name: [] for name, _, _ in targets}
         for round_no in range(args.rounds):
-            base = max(base, vader_baseline(texts))
+            bases.append(vader_baseline(texts))
             for name, scorer, where in targets:
-                rate, cpu = _run_target(where, path, scorer, round_no)
-                if rate > best[name][0]:
-                    best[name] = (rate, cpu)
-        base_cpu = 1e6 / base
-        print("\nEnd-to-end import, rows per second")
-        print(f"{'measurement':<46} {'per second':>11} {'x raw VADER':>12} {'CPU us/row':>11}")
-        print(f"{'raw VADER polarity_scores, 1 core (baseline)':<46} {base:>11,.0f} {1.0:>11.2f}x {base_cpu:>11.1f}")
-        for name, (rate, cpu) in best.items():
-            print(f"{name:<46} {rate:>11,.0f} {rate / base:>11.2f}x {cpu:>11.1f}")
+                runs[name].append(_run_target(where, path, scorer, round_no))
+        report(bases, runs)
+
+
+def report(bases: list[float], runs: dict[str, list[Run]]) -> None:
+    """The table: per import, the median of its per-round ratios to that round's baseline."""
+    base = statistics.median(bases)
+    print("\nEnd-to-end import against raw VADER in the same round (median of rounds, and range)")
+    print(f"{'measurement':<40} {'rows/s':>9} {'x raw VADER':>19} {'CPU us/row':>11} {'server us/row':>14}")
+    print(f"{'raw VADER polarity_scores, 1 core':<40} {base:>9,.0f} {'1.00x':>19} {1e6 / base:>11.1f}")
+    for name, found in runs.items():
+        ratios = [r.rate / b for r, b in zip(found, bases)]
+        server = [r.server_cpu for r in found if r.server_cpu is not None]
+        print(f"{name:<40} {statistics.median(r.rate for r in found):>9,.0f} {summarise(ratios):>19} "
+              f"{statistics.median(r.cpu for r in found):>11.1f} "
+              f"{(f'{statistics.median(server):.1f}' if server else '-'):>14}")
 
 
 if __name__ == "__main__":

@@ -88,8 +88,11 @@ def _insert_authors(conn: Connection, rows: list[tuple]) -> Iterable[tuple[tuple
     sqlite = conn.dialect.name == "sqlite"
     cursor = conn.connection.driver_connection.cursor()  # raw: thousands of rows per batch
     try:
-        for start in range(0, len(rows), 1000):
-            chunk = rows[start:start + 1000]
+        # SQLite takes at most 32,766 parameters per statement; PostgreSQL's arrays take any number, so a
+        # batch's new authors go in one round trip (costly while the workers keep both cores busy)
+        size = 1000 if sqlite else max(len(rows), 1)
+        for start in range(0, len(rows), size):
+            chunk = rows[start:start + size]
             if sqlite:  # one multi-row VALUES: SQLite's executemany cannot return rows
                 holders = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
                 cursor.execute(f"{_INSERT_AUTHORS} VALUES {holders} {_RETURNING}", [v for row in chunk for v in row])
@@ -129,21 +132,37 @@ def _in_lists(sqlite: bool, column: str, values: list[str]) -> Iterable[tuple[st
 
 def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of these (platform, external_id) keys are already stored."""
+    if conn.dialect.name == "postgresql":
+        return _existing_keys_pg(conn, list(keys))
     by_platform: dict[str, list[str]] = {}
     for platform, external_id in keys:
         by_platform.setdefault(platform, []).append(external_id)
-    sqlite = conn.dialect.name == "sqlite"
     found: set[tuple[str, str]] = set()
     cursor = conn.connection.driver_connection.cursor()
     try:
         for platform, ext_ids in by_platform.items():
-            for where, params in _in_lists(sqlite, "external_id", ext_ids):
-                cursor.execute(f"SELECT external_id FROM mention WHERE platform = {'?' if sqlite else '%s'} "
-                               f"AND {where}", [platform, *params])
+            for where, params in _in_lists(True, "external_id", ext_ids):
+                cursor.execute(f"SELECT external_id FROM mention WHERE platform = ? AND {where}", [platform, *params])
                 found.update((platform, r[0]) for r in cursor.fetchall())
     finally:
         cursor.close()
     return found
+
+
+def _existing_keys_pg(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """PostgreSQL: all platforms in one statement. During an import both cores are busy scoring, and a
+    round trip then waits for the server and for this process to be scheduled again (~13 ms each, for
+    0.2 ms of query): one query per platform per batch took 0.6-0.7 s of a 200,000-row import, this 0.03 s."""
+    if not keys:
+        return set()
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute("SELECT m.platform, m.external_id FROM mention m JOIN unnest(%s::text[], %s::text[]) "
+                       "AS k(platform, external_id) ON m.platform = k.platform AND m.external_id = k.external_id",
+                       [list(column) for column in zip(*keys)])
+        return {(platform, external_id) for platform, external_id in cursor.fetchall()}
+    finally:
+        cursor.close()
 
 
 def mention_row(m: Mention, s: Score, author_id: int, source: str, fetched_at: datetime) -> dict[str, Any]:
