@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from monitor import arcs
-from monitor.arcstore import unrostered_are_customers  # noqa: F401  (re-exported for ruleeval)
+from monitor.arcstore import author_tenure, unrostered_are_customers  # noqa: F401  (re-exported for ruleeval)
 from monitor.models import ArcDaily, ArcState, Author, AuthorLink, Customer, Mention
 
 EVIDENCE_LIMIT = 10
@@ -113,10 +113,15 @@ def _normalise(conn: Connection, subjects: list[str]) -> set[str]:
                                                          for a in authors}
 
 
-def _tenure_days(customer, author, now: datetime) -> float:
-    days = arcs.tenure_days(today=now.date(), customer_since=customer.customer_since if customer else None,
-                            first_seen=author.first_seen.date() if author is not None and author.first_seen else None,
-                            claimed_years=author.claimed_tenure_years if author is not None else None)
+def _tenure_days(customer, author, state, now: datetime) -> float:
+    """A rostered customer's tenure from customer_since; an author's as `customers show` counts it: from the
+    earliest of the author's first_seen (set when the author was first stored), the first mention in their
+    arc (earlier after a backfill of older posts) and a claimed tenure."""
+    if customer is not None or author is None:
+        days = arcs.tenure_days(today=now.date(), customer_since=customer.customer_since if customer else None)
+    else:
+        days = author_tenure(today=now.date(), first_seen=author.first_seen,
+                             arc_first=getattr(state, "first_seen", None), claimed_years=author.claimed_tenure_years)
     return float(days or 0)
 
 
@@ -185,7 +190,8 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params, trigg
     by_customer = _authors_by_customer(conn, cids) if cids else {}
     author_ids = sorted(set(aids) | {a for ids in by_customer.values() for a in ids})
     authors = {r.id: r for r in conn.execute(select(au).where(au.c.id.in_(author_ids)))} if author_ids else {}
-    columns = [arc.c[k] for k in {"subject", *ARC_FIELDS, "mentions_30d", "negative_days_30d"} if k in arc.c]
+    columns = [arc.c[k] for k in {"subject", *ARC_FIELDS, "mentions_30d", "negative_days_30d", "first_seen"}
+               if k in arc.c]
     states = {r.subject: r for r in conn.execute(select(*columns).where(arc.c.subject.in_(chunk)))}
     recent: dict[int, list] = {}
     if author_ids:
@@ -210,7 +216,8 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params, trigg
         facts = {"subject": subject, "is_customer": customer is not None or customers_by_default,
                  "rostered": customer is not None, "customer_id": customer.customer_id if customer else None,
                  "tier": customer.tier if customer else None,
-                 "tenure_days": _tenure_days(customer, authors.get(int(key)) if kind == "a:" else None, now),
+                 "tenure_days": _tenure_days(customer, authors.get(int(key)) if kind == "a:" else None,
+                                             states.get(subject), now),
                  "author": author.handle if author else "",
                  "last_mention_days_ago": float((now - newest.created_at).days) if newest else 0.0,
                  **_arc_facts(states.get(subject), mentions, now), **_trigger_facts(triggering, newest), **params}

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from monitor import pipeline
+from monitor._rulefacts import subject_facts
 from monitor.arcs import ArcParams
 from monitor.arcstore import customer_subjects, unrostered_are_customers
 from monitor.arcupdate import update_arcs
@@ -41,6 +42,17 @@ def test_unrostered_tenure_counts_from_the_earliest_mention_seen(engine):
     who = subjects(engine)["a:1"]
     assert who.tenure_days == 400
     assert (who.rostered, who.customer_id, who.display_id) == (False, None, "reddit:newbie")
+
+
+def test_rules_count_a_backfilled_authors_tenure_as_customers_show_does(engine):
+    # the author is stored with the newer post; the backfill brings one 400 days old, and
+    # the rules must not see a 10-day newcomer where `customers show` sees 400 days
+    add(engine, [("reddit", "newbie", at(10), 0.2)])
+    add(engine, [("reddit", "newbie", at(400), 0.1)])
+    shown = subjects(engine)["a:1"].tenure_days
+    with engine.connect() as conn:
+        (facts,) = subject_facts(conn, ["a:1"], now=NOW, after_mention_id=0, customers_by_default=True, params={})
+    assert shown == 400 and facts.facts["tenure_days"] == 400.0
 
 
 def test_a_tenure_claim_reaches_further_back_than_first_seen(engine):
