@@ -136,7 +136,7 @@ _LITOTES_WORDS = frozenset("enough happier better pleased grateful thankful sati
                            "disappoint disappoints disappointed problem problems issue issues trouble complaint "
                            "complaints hiccup hiccups glitch glitches crashes hassle hassles delay delays worries fault "
                            "beat complain best cutest greatest coolest nicest sweetest prettiest loveliest finest "
-                           "most like complete".split())  # every match of _LITOTES holds one of these...
+                           "most like complete alive".split())  # every match of _LITOTES holds one of these...
 _LITOTES_NEGATIONS = frozenset("not no never without zero cannot t cant couldnt didnt doesnt dont hasnt havent wasnt "
                                "werent wont isnt aint arent wouldnt".split())  # ...and one of these
 _LITOTES = re.compile(
@@ -146,6 +146,7 @@ _LITOTES = re.compile(
     r"for) (?:any |much )?(?:happier|better|more (?:pleased|grateful|thankful|satisfied|impressed|happy))\b"
     r"|\b(?:doesn'?t|does not|don'?t|do not|can'?t|cannot|couldn'?t|won'?t) get (?:any |much )?better "
     r"than\b|\bnever (?:fails?|failed) to (?:amaze|impress|deliver)\b"
+    r"|\bnever (?:felt|looked|tasted|slept) (?:so |any )?(?:better|more alive)\b"
     r"|\bnever disappoints?\b|\b(?:not|wasn'?t|weren'?t|never been|won'?t be) (?:at all |one bit )?disappointed\b"
     r"|\b(?:never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|not|no|without|zero)(?: (?:ever|even|once|had|"
     r"have|having|been|experienced|seen|found|ran into|run into|encountered|got|gotten|a|an|any|one|single|the "

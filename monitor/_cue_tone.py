@@ -106,6 +106,9 @@ TONE_CUES: tuple[Cue, ...] = (
         P("now", r"\b(?:fly|flying|go|going|stick|sticking|book|booking|shop|shopping|bank|banking|stay|staying) with "
                  r"(?:@?\w+ ){1,2}from now on\b"),
         P("straw time", r"\b(?:last|final) straw\b|\btime to (?:switch|find a new|look for|leave|cancel)\b"),
+        P("closed cancelled canceled deleted terminated & want need",
+          r"\b(?:want|need) (?:my|our) (?:\w+ ){0,2}?(?:account|subscription|membership|contract|card|service) "
+          r"(?:closed|cancell?ed|deleted|terminated)\b"),
     )),
     Cue("escalation", 0.45, (
         P("escalate escalated escalation escalating supervisor manager bbb better ftc fcc ombudsman trading attorney "
@@ -200,6 +203,10 @@ TONE_CUES: tuple[Cue, ...] = (
                                                    r"enough|fair)\b|"
                                             r"\bunfair\b"),
         P("stars star", r"\b(?:zero|0|no|one|1) stars?\b"),
+        # a comparison that VADER's negation turns into praise: "never had worse service than ..."
+        P("worse poorer", r"\b(?:never|haven'?t ever|have never) (?:had|seen|experienced|received|got) (?:a |an )?"
+                          r"(?:worse|poorer)\b"),
+        P("shame", r"\b(?:(?:a )?real|such a|what a|(?:a )?big|(?:a )?crying|it'?s a) shame\b"),
         P("typical empty same canned copy paste generic automated scripted",
           r"\b(?:typical|empty (?:answers?|promises?|words|apolog\w*)|same old|canned (?:responses?|answers?|replies)|"
           r"copy[- ]?(?:and[- ]?)?paste\w*|generic (?:responses?|answers?|replies)|automated (?:responses?|replies)|"

@@ -156,6 +156,8 @@ SERVICE_CUES: tuple[Cue, ...] = (
         *(P(triggers, regex.format(rf" (?:even |seem to |always |ever )?{ACTION}\b"))
           for triggers, regex in NEG_BRANCHES),
         P("work works", r"\b(?:don'?t|do not|never) (?:even )?works?\b"),
+        P("constant constantly ongoing recurring", r"\b(?:constant|ongoing|recurring) (?:issues|problems|errors|"
+                                                   r"crashes|outages|glitches|bugs)\b"),
         P("working loading connecting responding opening syncing printing sending downloading updating charging "
           "playing showing receiving accepting functioning allowing letting",
           "|".join(lead + _FAILING_TO for lead in (r"\bnot", "n't", r"\b(?:is|are|was|were|do|does|did|ca|wo|has|"
@@ -230,7 +232,8 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("nothing none", r"\b(?:nothing|none of (?:it|them|the \w+)) (?:works|is working|loads|plays|happens)\b"),
         P("everytime time whenever anytime", r"\b(?:every ?time|whenever|any ?time|each time) (?:i|we) (?:try|tried|"
                                              r"go|open|click|log|sign|attempt|use|want|put|enter|select)\b"),
-        P("anymore more", r"(?:\b(?:not|no|never|cannot)|n't)\b[^.!?]{0,40}\bany ?more\b"),
+        # "can't wait any more" is eagerness or impatience, never something that stopped working
+        P("anymore more", r"(?:\b(?:not|no|never|cannot)|n't)\b(?! wait\b)[^.!?]{0,40}\bany ?more\b"),
         P("there", r"\b(?:is|are|was|were)(?:n'?t| not) (?:even )?there\b(?! (?:for|yet|any|a |an |to))|"
                    r"\bit'?s not there\b"),
         P("gone", r"\b(?:it'?s|is|are|was|were|has|have|now) (?:just |all |now |completely )?gone\b"),
