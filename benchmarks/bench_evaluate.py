@@ -89,16 +89,15 @@ def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: i
     out["mentions"] = summary.imported
     pipeline.import_roster(engine, write_roster(folder, engine, customers))
     now = newest + timedelta(hours=1)
-    out["full"], engine, full = _repeated(engine, url, repeats, lambda e: pipeline.evaluate(e, config, now, rules=False))
+    def evaluate(e):
+        return pipeline.evaluate(e, config, now, rules=False)
+
+    out["full"], _, engine, full = _repeated(engine, url, repeats, evaluate)
     out["subjects"] = full.arcs.updated
     pipeline.run_rules(engine, config, now, notify=False)  # untimed: the rules' own watermark, as after any run
     out["import_new"], _ = timed(pipeline.import_files, engine, config, [late], progress=False)
     checkpoint(engine)  # untimed: the WAL starts empty, holding nothing of the import
-    out["incremental"], engine, inc = _repeated(engine, url, repeats,
-                                                lambda e: pipeline.evaluate(e, config, now, rules=False),
-                                                then=lambda e: out.setdefault("checkpoints", []).append(
-                                                    timed(checkpoint, e)[0]))
-    out["checkpoint"] = out.pop("checkpoints")
+    out["incremental"], out["checkpoint"], engine, inc = _repeated(engine, url, repeats, evaluate, then=checkpoint)
     assert inc.arcs.new_mentions > 0 and not inc.arcs.full, inc
     out["incremental_subjects"], out["new"] = inc.arcs.updated, inc.arcs.new_mentions
     out["rules"], rules = timed(pipeline.run_rules, engine, config, now, notify=False)
@@ -111,36 +110,30 @@ def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: i
 
 
 def _repeated(engine, url: str, repeats: int, step: Callable, then: Callable | None = None):
-    """([seconds of each run], engine, last result) of `step`, each run on the database as it was before
-    the first (SQLite: restored from a copy of its file); `then` runs untimed after each."""
+    """([seconds of each run of step], [seconds of each `then` after it], engine, last result of step), each run
+    on the database as it was before the first (SQLite: restored from a copy of its file)."""
     from monitor.db import open_store
 
-    path, copy = None, None
-    if repeats > 1:
+    path = Path(engine.url.database) if repeats > 1 else None
+    if path is not None:
         checkpoint(engine, "TRUNCATE")
         engine.dispose()
-        path = Path(engine.url.database)
-        copy = path.with_name(path.name + ".before")
-        shutil.copyfile(path, copy)
-    seconds = []
+        shutil.copyfile(path, path.with_name(path.name + ".before"))
+    seconds, after = [], []
     for i in range(repeats):
         if i:
             engine.dispose()
             for extra in ("-wal", "-shm"):
                 path.with_name(path.name + extra).unlink(missing_ok=True)
-            shutil.copyfile(copy, path)
+            shutil.copyfile(path.with_name(path.name + ".before"), path)
             engine = open_store(url)
         took, result = timed(step, engine)
         seconds.append(took)
         if then is not None:
-            then(engine)
-    if copy is not None:
-        copy.unlink()
-    return seconds, engine, result
-
-
-def _median(value) -> float:
-    return statistics.median(value) if isinstance(value, list) else value
+            after.append(timed(then, engine)[0])
+    if path is not None:
+        path.with_name(path.name + ".before").unlink()
+    return seconds, after, engine, result
 
 
 def checkpoint(engine, mode: str = "PASSIVE") -> None:
@@ -150,17 +143,15 @@ def checkpoint(engine, mode: str = "PASSIVE") -> None:
             conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})")
 
 
-def _spread(value) -> str:
-    """' (runs: a-b s)' for a repeated figure, '' for a single one."""
-    if not isinstance(value, list) or len(value) < 2:
-        return ""
-    return f" ({len(value)} runs: {min(value):.2f}-{max(value):.2f} s)"
+def _spread(runs: list[float]) -> str:
+    """' (n runs: a-b s)' for a repeated figure, '' for a single run."""
+    return f" ({len(runs)} runs: {min(runs):.2f}-{max(runs):.2f} s)" if len(runs) > 1 else ""
 
 
 def report(name: str, r: dict[str, Any]) -> None:
     """Print one backend's figures, as seconds and as ratios to its import (medians of repeated runs)."""
     base = r["import"]
-    full, inc, ckpt = _median(r["full"]), _median(r["incremental"]), _median(r["checkpoint"])
+    full, inc, ckpt = (statistics.median(r[k]) for k in ("full", "incremental", "checkpoint"))
     print(f"\n{name}: {int(r['mentions']):,} mentions imported in {base:.1f} s ({r['mentions'] / base:,.0f}/s)")
     rows = [("evaluate from scratch", full, f"{int(r['subjects']):,} arcs{_spread(r['full'])}"),
             (f"import of {int(r['new']):,} new mentions", r["import_new"], ""),
@@ -175,7 +166,7 @@ def report(name: str, r: dict[str, Any]) -> None:
         print(f"  {label:<44} {seconds:>8.2f} {seconds / base:>9.4f}  {note}")
     print(f"  incremental / from scratch = {inc / full:.2%} (target < 5%; arcs only, as "
           "both evaluate steps run without rules)")
-    if isinstance(r["incremental"], list) and len(r["incremental"]) > 1:
+    if len(r["incremental"]) > 1:
         runs = ", ".join(f"{i / full:.2%}" for i in r["incremental"])
         print(f"  each incremental run / the median from scratch: {runs}")
     if ckpt > 0.001:

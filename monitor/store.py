@@ -102,9 +102,10 @@ def _insert_authors(conn: Connection, rows: list[tuple]) -> Iterable[tuple[tuple
                                [list(column) for column in zip(*chunk)])
             made = {(platform, norm): author_id for author_id, platform, norm in cursor.fetchall()}
             yield from made.items()
-            stored = [row for row in chunk if (row[0], row[2]) not in made]
-            for platform in {row[0] for row in stored}:
-                yield from _author_ids(cursor, sqlite, platform, [row[2] for row in stored if row[0] == platform])
+            stored = [(row[0], row[2]) for row in chunk if (row[0], row[2]) not in made]
+            for platform, norm, author_id in _pairs_in(cursor, sqlite, "author", ("platform", "handle_norm"), stored,
+                                                        "t.platform, t.handle_norm, t.id"):
+                yield (platform, norm), author_id
     finally:
         cursor.close()
 
@@ -113,54 +114,41 @@ _INSERT_AUTHORS = "INSERT INTO author (platform, handle, handle_norm, external_i
 _RETURNING = "ON CONFLICT (platform, handle_norm) DO NOTHING RETURNING id, platform, handle_norm"
 
 
-def _author_ids(cursor, sqlite: bool, platform: str, norms: list[str]) -> Iterable[tuple[tuple[str, str], int]]:
-    for where, params in _in_lists(sqlite, "handle_norm", norms):
-        cursor.execute(f"SELECT id, handle_norm FROM author WHERE platform = {'?' if sqlite else '%s'} AND {where}",
-                       [platform, *params])
-        yield from (((platform, norm), author_id) for author_id, norm in cursor.fetchall())
+def _pairs_in(cursor, sqlite: bool, table: str, key: tuple[str, str], pairs: list[tuple[str, str]],
+              columns: str) -> list[tuple]:
+    """`columns` of the rows of `table` whose two `key` columns hold one of `pairs` (table, key and columns are
+    this module's constants; the pairs go as parameters).
 
-
-def _in_lists(sqlite: bool, column: str, values: list[str]) -> Iterable[tuple[str, list]]:
-    """(SQL condition, parameters) pairs that together test `column IN values`, for the raw driver."""
+    PostgreSQL answers in one statement over unnest: during an import both cores are busy scoring, and each
+    round trip waits for the server and for this process to be scheduled again (~13 ms, for 0.2 ms of query;
+    one query per platform per batch took 0.6-0.7 s of a 200,000-row import, one per batch 0.03 s). SQLite,
+    in-process, takes one IN list per first-column value (at most 32,766 parameters per statement)."""
+    if not pairs:
+        return []
+    first, second = key
     if not sqlite:
-        yield f"{column} = ANY(%s)", [values]
-        return
-    for start in range(0, len(values), 5000):  # SQLite takes at most 32,766 parameters per statement
-        chunk = values[start:start + 5000]
-        yield f"{column} IN ({', '.join(['?'] * len(chunk))})", chunk
+        cursor.execute(f"SELECT {columns} FROM {table} t JOIN unnest(%s::text[], %s::text[]) AS k(a, b) "
+                       f"ON t.{first} = k.a AND t.{second} = k.b", [list(column) for column in zip(*pairs)])
+        return cursor.fetchall()
+    by_first: dict[str, list[str]] = {}
+    for a, b in pairs:
+        by_first.setdefault(a, []).append(b)
+    found = []
+    for a, values in by_first.items():
+        for at in range(0, len(values), 5000):
+            chunk = values[at:at + 5000]
+            cursor.execute(f"SELECT {columns} FROM {table} t WHERE t.{first} = ? AND t.{second} IN "
+                           f"({', '.join(['?'] * len(chunk))})", [a, *chunk])
+            found.extend(cursor.fetchall())
+    return found
 
 
 def existing_keys(conn: Connection, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of these (platform, external_id) keys are already stored."""
-    if conn.dialect.name == "postgresql":
-        return _existing_keys_pg(conn, list(keys))
-    by_platform: dict[str, list[str]] = {}
-    for platform, external_id in keys:
-        by_platform.setdefault(platform, []).append(external_id)
-    found: set[tuple[str, str]] = set()
     cursor = conn.connection.driver_connection.cursor()
     try:
-        for platform, ext_ids in by_platform.items():
-            for where, params in _in_lists(True, "external_id", ext_ids):
-                cursor.execute(f"SELECT external_id FROM mention WHERE platform = ? AND {where}", [platform, *params])
-                found.update((platform, r[0]) for r in cursor.fetchall())
-    finally:
-        cursor.close()
-    return found
-
-
-def _existing_keys_pg(conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    """PostgreSQL: all platforms in one statement. During an import both cores are busy scoring, and a
-    round trip then waits for the server and for this process to be scheduled again (~13 ms each, for
-    0.2 ms of query): one query per platform per batch took 0.6-0.7 s of a 200,000-row import, this 0.03 s."""
-    if not keys:
-        return set()
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute("SELECT m.platform, m.external_id FROM mention m JOIN unnest(%s::text[], %s::text[]) "
-                       "AS k(platform, external_id) ON m.platform = k.platform AND m.external_id = k.external_id",
-                       [list(column) for column in zip(*keys)])
-        return {(platform, external_id) for platform, external_id in cursor.fetchall()}
+        return set(_pairs_in(cursor, conn.dialect.name == "sqlite", "mention", ("platform", "external_id"),
+                             list(keys), "t.platform, t.external_id"))
     finally:
         cursor.close()
 
