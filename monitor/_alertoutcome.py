@@ -17,30 +17,19 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.engine import Engine
 
 from monitor.alerts import write_lock
-from monitor.models import Alert, AlertEvent, Author, AuthorLink, Mention
+from monitor.arcstore import subject_author_ids
+from monitor.models import Alert, AlertEvent, Mention
 
 WINDOW_DAYS = 30
 NEUTRAL_FLOOR = -0.05
 OUTREACH = "reached out"
 
 
-def _author_ids(conn, subject: str) -> list[int]:
-    if subject.startswith("a:") and subject[2:].isdigit():
-        return [int(subject[2:])]
-    if not subject.startswith("c:"):
-        return []
-    au, link = Author.__table__, AuthorLink.__table__
-    rows = conn.execute(select(au.c.id).select_from(link.join(au, (link.c.platform == au.c.platform)
-                                                              & (link.c.handle_norm == au.c.handle_norm)))
-                        .where(link.c.customer_id == subject[2:], link.c.active.is_(True)))
-    return [r[0] for r in rows]
-
-
 def outcome_of(conn, row, now: datetime) -> dict:
     """The outcome of one resolved alert as of `now`."""
     end = row.resolved_at + timedelta(days=WINDOW_DAYS)
     upto = min(now, end)
-    ids = _author_ids(conn, row.subject)
+    ids = subject_author_ids(conn, row.subject)
     m = Mention.__table__
     count, mean, negatives = 0, None, 0
     if ids:
