@@ -11,8 +11,8 @@ One transaction does it all, so a crash leaves the previous state and a re-run r
    days (monitor/arcstate.py), so neither ArcDaily nor the mentions are read per arc.
 
 Time moving on is handled by refresh_on: each arc stores the next day on which one of its windows
-loses a day (or a future-dated day arrives, or a change point stops being recent), and an evaluation on
-or after that day recomputes it from its stored window; an arc with no such day is final until new
+loses a day (or a future-dated day arrives, or a change point stops being recent), and the first
+evaluation on or after that day recomputes it from its stored window; an arc with no such day is final until new
 mentions come. Asking for an earlier day than the last evaluation's, or changing [arcs] tuning,
 recomputes every arc from ArcDaily.
 
@@ -176,13 +176,13 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool, w
                             "edited_at": edited.isoformat() if edited else None, "params": fingerprint})
     # every arc again when this is a rebuild, when an earlier day is asked for than last time (the
     # windows must go back) or when the arc's tuning changed since
-    again = full or date.fromisoformat(mark.get("as_of", today.isoformat())) > today or (
-        mark.get("params", fingerprint) != fingerprint)
+    last_day = date.fromisoformat(mark["as_of"]) if not full and mark.get("as_of") else None
+    again = full or (last_day is not None and last_day > today) or mark.get("params", fingerprint) != fingerprint
     if again:
         subjects, due = recompute_all(conn, today=today, params=params, now=now, workers=workers), set()
     else:
         touched = set(new_days.totals) | changed
-        due = _due(conn, today) - touched
+        due = _due(conn, today) - touched if last_day is None or last_day < today else set()
         subjects = recompute(conn, touched | due, today=today, params=params, now=now, new=new_days, rebuilt=changed,
                              workers=workers)
     if full:
@@ -251,5 +251,8 @@ def _carry_gaps(conn: Connection, mark: dict, top: int) -> list[tuple]:
 
 
 def _due(conn: Connection, today: date) -> set[str]:
+    """Arcs whose windows moved on by `today`. Asked once per day, by the day's first evaluation: an arc
+    computed as of a day is due only after it, so later evaluations that day find none. Hence a scan,
+    not an index on refresh_on, which would make every rewrite of an arc a full one on PostgreSQL (0006)."""
     s = ArcState.__table__
     return {r[0] for r in conn.execute(select(s.c.subject).where(s.c.refresh_on <= today))}

@@ -146,9 +146,10 @@ class Heartbeat(SQLModel, table=True):
 
 
 class ArcState(SQLModel, table=True):
-    """The derived sentiment arc of a customer or an author (subject 'c:ID' or 'a:ID')."""
+    """The derived sentiment arc of a customer or an author (subject 'c:ID' or 'a:ID').
 
-    __table_args__ = (Index("ix_arcstate_refresh_on", "refresh_on"),)
+    Rewritten in place by every evaluation that touches it, so nothing that changes is indexed (0006)."""
+
     subject: str = Field(primary_key=True, max_length=160)
     customer_id: Optional[str] = Field(default=None, max_length=128)
     author_id: Optional[int] = None
@@ -167,7 +168,7 @@ class ArcState(SQLModel, table=True):
     state: Optional[dict] = _json()
     mentions_30d: int = 0  # 0002
     negative_days_30d: int = 0  # 0002
-    refresh_on: Optional[date] = None  # 0002: next day a window boundary changes this arc
+    refresh_on: Optional[date] = None  # 0002: next day a window boundary changes this arc (0006: not indexed)
     # 0005: the days from window_from on, as in ArcDaily, packed (monitor/_arcwindow.py), so an
     # incremental evaluation reads one row per arc instead of its daily rows
     window_days: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

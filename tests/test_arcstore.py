@@ -11,7 +11,7 @@ from monitor.arcs import ArcParams
 from monitor.arcstore import get_arc, mark_subjects_dirty, recent_mentions
 from monitor.arcupdate import read_watermark, update_arcs
 from monitor.identity import link_handle, unlink_handle
-from monitor.models import Mention, utcnow
+from monitor.models import ArcState, Mention, utcnow
 from monitor.store import insert_mentions, mark_deleted, mention_row
 from monitor.types import Mention as MentionValue, Score
 from tests.arcdata import NOW, add, add_customer, at, dailies, series, states, wobble
@@ -210,6 +210,24 @@ def test_windows_move_on_without_new_mentions(engine):
     assert quiet.updated == 0  # nothing crosses a boundary on day 9
     back = evaluate(engine, now=NOW)  # an earlier `now` takes every arc back to that day
     assert back.updated == 1 and get_negatives(engine) == (2, 2)
+
+
+def test_the_days_first_evaluation_moves_the_windows_and_later_ones_that_day_stay_exact(engine):
+    _history(engine)
+    for _, batch in _batches():
+        add(engine, batch)
+    evaluate(engine)
+    for day in range(1, 12):
+        morning = NOW + timedelta(days=day, hours=-9)
+        first = evaluate(engine, now=morning)
+        assert first.new_mentions == 0
+        add(engine, [("twitter", "zed", morning + timedelta(hours=1), -0.6 if day % 2 else 0.4)])
+        later = evaluate(engine, now=morning + timedelta(hours=2))
+        assert later.new_mentions == 1 and later.refreshed == 0
+        assert_matches_oracle(engine, morning.date())
+        with engine.connect() as conn:  # nothing is left due: no arc waits for the next day's scan
+            due = conn.execute(select(func.count()).where(ArcState.__table__.c.refresh_on <= morning.date()))
+            assert due.scalar_one() == 0
 
 
 def get_negatives(engine) -> tuple[int, int]:
