@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import logging
 import os
 from collections import OrderedDict
+from functools import partial
 from typing import Callable, Sequence
 
 from monitor._importwork import init_worker, score_texts
+from monitor._procpool import ProcessPool, WorkerDied
 from monitor.sentiment import ScorerSpec, build_scorer
 from monitor.types import Score
 
 # A score in stored form, as monitor._importwork.score_texts makes it: (SCORE_COLUMNS values, tenure claim).
 StoredScore = tuple[tuple, float | None]
+log = logging.getLogger(__name__)
 
 
 class BatchScorer:
@@ -35,28 +38,39 @@ class BatchScorer:
         self.close()
 
     def start_pool(self) -> None:
-        """Start worker processes (fork: they inherit the loaded lexicon and never touch the database)."""
-        if self._pool is None and self._workers > 1:
-            ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self._pool = ctx.Pool(self._workers, initializer=init_worker, initargs=(self.spec,))
+        """Start worker processes (forked: they inherit the loaded lexicon and never touch the database).
+        If one dies (the OOM killer, a kill -9), its jobs and the rest of the run are computed here
+        (Pending.result), so a lost process costs time, never a row (monitor/_procpool.py)."""
+        if self._pool is None and self._workers > 1 and hasattr(os, "fork"):
+            self._pool = ProcessPool(self._workers, init_worker, (self.spec,))
 
     def close(self) -> None:
         """Stop the worker processes."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+            pool, self._pool = self._pool, None
+            pool.close()
+
+    def pool_failed(self, exc: BaseException) -> None:
+        """A worker process died: the rest of this run is computed in this process."""
+        if self._pool is not None:
+            log.warning("a worker process died (%s); the rest runs in this process", exc)
+            self.close()
 
     @property
     def parallel(self) -> int:
         """How many processes share the work (1 without a pool)."""
         return self._workers if self._pool is not None else 1
 
-    def run(self, fn: Callable, jobs: list) -> "Pending":
-        """Run fn over jobs, in the pool when there is one; result() gives the results in order."""
-        if self._pool is None:
-            return Pending(ready=[fn(j) for j in jobs])
-        return Pending(future=self._pool.map_async(fn, jobs, chunksize=1))
+    def run(self, fn: Callable, jobs: list, local: Callable | None = None) -> "Pending":
+        """Run fn over jobs, in the pool when there is one; result() gives the results in order.
+        `local` is fn as this process runs it, where it differs (a worker's scorer is its own global)."""
+        local = local or fn
+        if self._pool is not None:
+            try:
+                return Pending(tickets=[self._pool.submit(fn, j) for j in jobs], jobs=jobs, local=local, owner=self)
+            except WorkerDied as exc:
+                self.pool_failed(exc)
+        return Pending(ready=[local(j) for j in jobs])
 
     def submit(self, texts: Sequence[str]) -> "PendingScores":
         """Start scoring the texts not scored yet; result() maps every text to its StoredScore.
@@ -82,7 +96,8 @@ class BatchScorer:
             work = Pending(ready=[score_texts(todo_list, self._local)])
         else:
             size = -(-len(todo_list) // self._workers)
-            work = self.run(score_texts, [todo_list[i:i + size] for i in range(0, len(todo_list), size)])
+            work = self.run(score_texts, [todo_list[i:i + size] for i in range(0, len(todo_list), size)],
+                            local=partial(score_texts, scorer=self._local))
         pending = PendingScores(self, known, todo_list, work, borrowed)
         inflight.update(dict.fromkeys(todo_list, pending))
         return pending
@@ -105,14 +120,27 @@ def _as_score(stored: StoredScore) -> Score:
 
 
 class Pending:
-    """Results of BatchScorer.run, possibly still being computed in other processes."""
+    """Results of BatchScorer.run, possibly still being computed in other processes.
 
-    def __init__(self, *, ready=None, future=None):
-        self._ready, self._future = ready, future
+    A job whose worker died is computed again here; an error raised by the job itself is raised here."""
+
+    def __init__(self, *, ready: list | None = None, tickets: list[int] | None = None, jobs: list | None = None,
+                 local: Callable | None = None, owner: BatchScorer | None = None):
+        self._ready, self._tickets, self._jobs, self._local, self._owner = ready, tickets, jobs, local, owner
 
     def result(self) -> list:
         if self._ready is None:
-            self._ready = self._future.get()
+            out = []
+            for ticket, job in zip(self._tickets, self._jobs):
+                pool = self._owner._pool
+                try:
+                    if pool is None:
+                        raise WorkerDied("the pool was closed")
+                    out.append(pool.result(ticket))
+                except WorkerDied as exc:
+                    self._owner.pool_failed(exc)
+                    out.append(self._local(job))
+            self._ready, self._tickets, self._jobs = out, None, None
         return self._ready
 
 

@@ -243,6 +243,56 @@ def test_kill_9_mid_import_then_reimport_stores_every_row_exactly_once(db_url, c
     assert summary["duplicates"] == stored_before
 
 
+def _children(pid: int) -> list[int]:
+    """Live child processes of pid, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid) and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads worker processes from /proc")
+def test_a_scoring_worker_killed_mid_import_loses_nothing_and_the_import_finishes(db_url, cli_env, tmp_path):
+    # what the OOM killer does to one worker: with multiprocessing.Pool or ProcessPoolExecutor the import
+    # waited for ever for the lost result (monitor/_procpool.py)
+    n = 30_000
+    path = tmp_path / "big.jsonl"
+    _write_corpus(path, n)
+    (tmp_path / "config.toml").write_text("[import]\nbatch_size = 500\nparallel_min_bytes = 1\nworkers = 2\n")
+    cmd = [sys.executable, "-m", "monitor.cli", "--config", str(tmp_path / "config.toml"),
+           "import", str(path), "--format", "json"]
+    proc = subprocess.Popen(cmd, env=cli_env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.monotonic() + 120
+    while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # killed as soon as it exists: jobs of all 60 batches are yet to be sent to it
+    assert proc.poll() is None, "import finished before a worker could be killed; make the corpus larger"
+    victim = _children(proc.pid)[0]
+    os.kill(victim, signal.SIGKILL)
+    try:
+        out, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the import hung after one of its workers died")
+    assert proc.returncode == 0, err
+    assert f"worker process {victim} died (killed by signal 9)" in err
+    summary = json.loads(out)
+    assert (summary["read"], summary["imported"], summary["rejected"]) == (n, n, [])
+    assert _count(db_url) == (n, n)
+    from monitor.db import make_engine
+
+    eng = make_engine(db_url)
+    with eng.connect() as conn:  # every row scored, by the worker or by the importer that took over
+        assert conn.execute(text("SELECT count(*) FROM mention WHERE label IS NULL")).scalar_one() == 0
+    eng.dispose()
+
+
 def test_memory_stays_flat_as_the_file_grows(sqlite_url, tmp_path):
     """Peak memory of importing 5x more rows stays close to the smaller import's."""
     small, large = tmp_path / "small.jsonl", tmp_path / "large.jsonl"
