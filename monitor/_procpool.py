@@ -90,11 +90,11 @@ class ProcessPool:
             if not live:
                 raise WorkerDied("no worker process is left")
             self._tickets += 1
-            worker = live[self._tickets % len(live)]
-            worker.queued.append(self._tickets)
-            self._owner[self._tickets] = worker
+            ticket, worker = self._tickets, live[self._tickets % len(live)]
+            worker.queued.append(ticket)
+            self._owner[ticket] = worker
         self._outbox.put((worker, fn, arg))
-        return self._tickets
+        return ticket
 
     def result(self, ticket: int) -> Any:
         """The value of the ticket's job (its exception raised here), or WorkerDied."""
