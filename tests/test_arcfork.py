@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from datetime import timedelta
 
 import pytest
@@ -43,6 +44,22 @@ def test_a_child_that_dies_costs_time_not_results(caplog):
 
     assert split_map(dies_in_a_child, list(range(8)), workers=2, min_per_worker=2) == list(range(1, 9))
     assert "failed" in caplog.text
+
+
+def test_a_child_that_hangs_is_stopped_and_its_part_computed_here(caplog, monkeypatch):
+    # as a child would that inherited a lock held by another thread of the scheduler at the fork
+    parent, pids, real_fork = os.getpid(), [], _arcfork._fork
+    monkeypatch.setattr(_arcfork, "_fork", lambda fn, part: (lambda c: pids.append(c[0]) or c)(real_fork(fn, part)))
+
+    def hangs_in_a_child(items):
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return [(x + 1, os.getpid()) for x in items]
+
+    found = split_map(hangs_in_a_child, list(range(8)), workers=2, min_per_worker=2, deadline_floor=0.5)
+    assert found == [(x + 1, parent) for x in range(8)]
+    assert "no answer in time" in caplog.text
+    assert len(pids) == 1 and not os.path.exists(f"/proc/{pids[0]}"), "the hung child was left running or unreaped"
 
 
 def test_an_error_in_the_work_is_raised_here():
