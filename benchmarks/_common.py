@@ -50,6 +50,38 @@ def postgres_available() -> bool:
 
 
 @contextmanager
+def pg_database():
+    """A fresh PostgreSQL database, dropped afterwards; yields its URL. Unlike a schema, a database can be
+    copied whole (CREATE DATABASE ... TEMPLATE): see pg_restore_copy."""
+    import psycopg
+
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            for db in (name, f"{name}_before"):
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
+
+
+def pg_copy(url: str, *, restore: bool) -> None:
+    """Keep a copy of the database at `url` (restore=False), or put it back from that copy (restore=True).
+    Nothing may be connected to the database being copied or replaced."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        if restore:
+            conn.execute(f'DROP DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_before"')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}_before"')  # an earlier copy
+            conn.execute(f'CREATE DATABASE "{name}_before" TEMPLATE "{name}"')
+
+
+@contextmanager
 def pg_schema():
     """A fresh PostgreSQL schema, dropped afterwards; yields its URL."""
     import psycopg

@@ -12,8 +12,9 @@ with and without that.
 
 Run: python -m benchmarks.bench_evaluate [--mentions 1000000] [--new 10000] [--backend both] [--repeats 3]
 
-On SQLite both evaluations run --repeats times, each from a copy of the store as it was before the
-first, and the figures are their medians; on PostgreSQL each runs once.
+Both evaluations run --repeats times, each from a copy of the store as it was before the first (SQLite:
+the database file; PostgreSQL: the benchmark's own database, by CREATE DATABASE ... TEMPLATE), and the
+figures are their medians.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from benchmarks._common import store_bench_parser, pg_schema, postgres_available, timed
+from benchmarks._common import pg_copy, pg_database, postgres_available, store_bench_parser, timed
 
 
 def write_files(folder: Path, n: int, new: int) -> tuple[Path, Path, datetime]:
@@ -72,10 +73,10 @@ def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: i
         repeats: int = 1) -> dict[str, Any]:
     """Import, roster, evaluate from scratch, import the new batch, evaluate again; seconds of each.
 
-    With repeats > 1 on SQLite, both evaluations are timed that many times, each from a copy of the
-    database file as it was just before that evaluation, and the lists of seconds are kept (the figures
-    are their medians): one evaluation is one pass over a store that the machine's drift can slow by a
-    third. PostgreSQL keeps its data inside the server, where no copy is cheap, so it is timed once."""
+    With repeats > 1, both evaluations are timed that many times, each from a copy of the store as it was
+    just before that evaluation (SQLite: the database file; PostgreSQL: the whole database), and the lists
+    of seconds are kept (the figures are their medians): one evaluation is one pass over a store that the
+    machine's drift can slow by a third."""
     from monitor import pipeline
     from monitor.db import open_store
     from monitor.settings import load_config
@@ -83,7 +84,6 @@ def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: i
     main, late, newest = files
     config = load_config(data={"database": {"url": url}})
     engine = open_store(url)
-    repeats = repeats if engine.dialect.name == "sqlite" else 1
     out: dict[str, Any] = {}
     out["import"], summary = timed(pipeline.import_files, engine, config, [main], progress=False)
     out["mentions"] = summary.imported
@@ -111,29 +111,44 @@ def run(url: str, folder: Path, files: tuple[Path, Path, datetime], customers: i
 
 def _repeated(engine, url: str, repeats: int, step: Callable, then: Callable | None = None):
     """([seconds of each run of step], [seconds of each `then` after it], engine, last result of step), each run
-    on the database as it was before the first (SQLite: restored from a copy of its file)."""
+    on the database as it was before the first (SQLite: restored from a copy of its file; PostgreSQL: from a
+    copy of the database, CREATE DATABASE ... TEMPLATE)."""
     from monitor.db import open_store
 
-    path = Path(engine.url.database) if repeats > 1 else None
-    if path is not None:
-        checkpoint(engine, "TRUNCATE")
+    sqlite = engine.dialect.name == "sqlite"
+    path = Path(engine.url.database) if sqlite else None
+    if repeats > 1:
+        if sqlite:
+            checkpoint(engine, "TRUNCATE")
         engine.dispose()
-        shutil.copyfile(path, path.with_name(path.name + ".before"))
+        _keep(path, url, restore=False)
+        engine = open_store(url)
     seconds, after = [], []
     for i in range(repeats):
         if i:
             engine.dispose()
-            for extra in ("-wal", "-shm"):
-                path.with_name(path.name + extra).unlink(missing_ok=True)
-            shutil.copyfile(path.with_name(path.name + ".before"), path)
+            _keep(path, url, restore=True)
             engine = open_store(url)
         took, result = timed(step, engine)
         seconds.append(took)
         if then is not None:
             after.append(timed(then, engine)[0])
-    if path is not None:
+    if repeats > 1 and sqlite:
         path.with_name(path.name + ".before").unlink()
     return seconds, after, engine, result
+
+
+def _keep(path: Path | None, url: str, *, restore: bool) -> None:
+    """Copy the store aside (restore=False) or put the copy back (restore=True): a file, or a database."""
+    if path is None:
+        pg_copy(url, restore=restore)
+        return
+    if restore:
+        for extra in ("-wal", "-shm"):
+            path.with_name(path.name + extra).unlink(missing_ok=True)
+        shutil.copyfile(path.with_name(path.name + ".before"), path)
+    else:
+        shutil.copyfile(path, path.with_name(path.name + ".before"))
 
 
 def checkpoint(engine, mode: str = "PASSIVE") -> None:
@@ -176,7 +191,7 @@ def report(name: str, r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = store_bench_parser(__doc__)
     parser.add_argument("--repeats", type=int, default=3,
-                        help="SQLite: time each evaluation this many times from a copy of the store; medians")
+                        help="time each evaluation this many times, each from a copy of the store; medians")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -188,8 +203,8 @@ def main(argv: list[str] | None = None) -> None:
             if not postgres_available():
                 print("PostgreSQL not reachable at 127.0.0.1:5432: skipped")
                 return
-            with pg_schema() as url:
-                report("PostgreSQL", run(url, folder, files, args.customers))
+            with pg_database() as url:
+                report("PostgreSQL", run(url, folder, files, args.customers, args.repeats))
 
 
 if __name__ == "__main__":
