@@ -78,7 +78,7 @@ _PRAISE_WORDS = frozenset("thanks thank thx ty kudos props shout shoutout shouto
                           "lovely "
                           "great excellent helpful friendly kind professional brilliant outstanding accommodating "
                           "patient courteous pleasant nice superb exceptional fabulous terrific sweet understanding "
-                          "efficient".split())
+                          "efficient says".split())
 _PRAISE = re.compile(
     rf"\b(?:thanks?|thank you|thx|ty)\b(?: (?:so much|very much|a lot|again|guys|y'?all|so so much))?,? (?:@\w+ ,?)*"
     rf"for (?!{FAILING}\b){_DEED}|\bthank you (?:so much |very much )?to (?:the|your|our|all|everyone|\w+ (?:at|in|"
@@ -87,6 +87,9 @@ _PRAISE = re.compile(
     rf"|\bkept (?:us|me|everyone) (?:informed|updated|posted|safe|calm|comfortable|entertained|laughing)\b"
 
     rf"|{_COMPENSATED}"
+    rf"|\bnothing says (?:\w+ ){{1,4}}?like\b"  # ironic only with a failure after it: that is the sarcasm cue's
+    rf"|\bhad (?:a|an|the|such an?) (?:\w+ )?{_GOOD} (?:time|stay|experience|trip|flight|meal|evening|night|"
+    rf"weekend|visit)\b"
     rf"|\babove and beyond\b|\bmade (?:my|our) (?:day|trip|flight|week|night|morning|holiday|vacation)\b"
     rf"|\bsaved (?:my|the|our) (?:day|trip|vacation|holiday|flight)\b|\bwent out of (?:his|her|their|your) way\b"
     rf"|\bturned (?:a|my|our|the) (?:\w+ )?(?:day|trip|experience) around\b"

@@ -106,6 +106,7 @@ TONE_CUES: tuple[Cue, ...] = (
         P("now", r"\b(?:fly|flying|go|going|stick|sticking|book|booking|shop|shopping|bank|banking|stay|staying) with "
                  r"(?:@?\w+ ){1,2}from now on\b"),
         P("straw time", r"\b(?:last|final) straw\b|\btime to (?:switch|find a new|look for|leave|cancel)\b"),
+        P("never & coming going", r"\bnever (?:be )?(?:coming|going) back\b"),
         P("closed cancelled canceled deleted terminated & want need",
           r"\b(?:want|need) (?:my|our) (?:\w+ ){0,2}?(?:account|subscription|membership|contract|card|service) "
           r"(?:closed|cancell?ed|deleted|terminated)\b"),
@@ -139,7 +140,10 @@ TONE_CUES: tuple[Cue, ...] = (
           r"(?:\w+ )?(?:cancel(?:s|l?ed|l?ing)?|lost|lose|losing|delay(?:s|ed|ing)?|strand(?:s|ed|ing)?|"
           r"overcharg(?:e|ed|ing)|ignor(?:e|ed|ing)|overbook(?:ed)?|bump(?:ed)?|hung up|hang up|misplaced?|"
           r"damag(?:e|ed)|broke|break)\b"),
-        P("says said & nothing nobody no", r"\bnothing says (?:\w+ ){1,4}?like\b|\bsaid (?:no one|nobody|no-one)\b"),
+        # "Nothing says Halloween like $3 burritos" is sincere; only a failure after "like" makes it irony.
+        P("says said & nothing nobody no", rf"\bnothing says (?:\w+ ){{1,4}}?like (?:\w+ ){{0,4}}?(?:{FAILING}|hold|queues?|outages?|"
+                                           r"errors?|crash(?:es)?|fees?|charges?|lines?|no \w+|being \w+|getting \w+)\b|"
+                                           r"\bsaid (?:no one|nobody|no-one)\b"),
         P("oh ah", r"\b(?:oh|ah) (?:great|good|joy|perfect|wonderful|brilliant|fantastic|lovely)\b"),
         P("that thats & comforting great nice fun helpful", r"\bso (?:that'?s|thats) (?:comforting|great|nice|fun|"
                                                             r"helpful)\b"),
@@ -158,6 +162,8 @@ TONE_CUES: tuple[Cue, ...] = (
           r"\b(?:smh|ugh{1,5}|wtf|fml|ffs|omfg|jfc|fed up|can'?t stand|screwed up|messed up|inconvenienced|"
           r"sick (?:and tired )?of|had enough|"
           r"unbelievable|fail(?:ed)? again)\b"),
+        P("heck hell fuck f", r"\bwhat the (?:heck|hell|fuck|f\*+|eff)\b|\bf\*+ (?:it|this|that|you|off)\b"),
+        P("nope nooo*", r"#nope\b|\bno{4,}\b"),
         P("fail killing ass", r"\b(?:customer service|service|epic|major|big|total|massive) fail\b|\byou'?re killing "
                               r"me\b|\bmy ass\b"),
         P("tired", r"(?<!\bnever get )(?<!\bnever )(?<!n't get )(?<!\bnot )\b(?:so )?tired of\b"),

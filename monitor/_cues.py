@@ -155,7 +155,13 @@ SERVICE_CUES: tuple[Cue, ...] = (
     Cue("outage", 0.4, (
         *(P(triggers, regex.format(rf" (?:even |seem to |always |ever )?{ACTION}\b"))
           for triggers, regex in NEG_BRANCHES),
-        P("work works", r"\b(?:don'?t|do not|never) (?:even )?works?\b"),
+        P("work works", r"\b(?:don'?t|do not|doesn'?t|dosn'?t|does not|never) (?:even )?works?\b"),
+        P("down", r"\b(?:app|site|website|server|servers|system|network|psn|service|page|portal|login) (?:is |are |"
+                  r"seems to be |seem to be |appears to be |still |went |goes |keeps going )?down\b"
+                  r"(?! (?:the|to|for|a|my|your|here|there|low|payment))"),
+        P("wrong", r"\bsomething went wrong\b"),
+        P("causing caused causes & issues problems errors crashes", r"\b(?:causing|caused|causes) (?:\w+ )?(?:issues|"
+                                                                    r"problems|errors|crashes)\b"),
         P("constant constantly ongoing recurring", r"\b(?:constant|ongoing|recurring) (?:issues|problems|errors|"
                                                    r"crashes|outages|glitches|bugs)\b"),
         P("working loading connecting responding opening syncing printing sending downloading updating charging "
@@ -331,9 +337,9 @@ SERVICE_CUES: tuple[Cue, ...] = (
     Cue("defective", 0.4, (
         # Goods that arrived bad: "found plastic in my food", "arrived damaged", "mouldy", "faulty charger".
         P("plastic hair glass metal bone mould mold insect worm fly cockroach bug staple",
-          r"\b(?:found|find|there was|there'?s|there is|had|got|bit(?:ten)? (?:on|into)) (?:a |an |some |(?:a "
-          r")?pieces? "
-          r"of |bits? of )*(?:plastic|hair|glass|metal|bone|mou?ld|insect|worm|fly|cockroach|bug|staple)s?\b"),
+          r"\b(?:found|find|there was|there'?s|there is|had|got|bit(?:ten)? (?:on|into)) (?:a |an |some |this |that "
+          r"|these |(?:lovely|nice|little|tiny|small|big|huge|large|long) |(?:a )?pieces? of |bits? of )*"
+          r"(?:plastic|hair|glass|metal|bone|mou?ld|insect|worm|fly|cockroach|bug|staple)s?\b"),
         P("mouldy moldy rotten stale expired undercooked spoiled spoilt date defective faulty dented leaking",
           r"\b(?:mou?ldy|rotten|stale|expired|undercooked|spoil(?:ed|t)|out of date|defective|faulty|dented|"
           r"leaking)\b"),
@@ -358,6 +364,12 @@ SERVICE_CUES: tuple[Cue, ...] = (
           r"notification|receipt|tracking)\b"),
         P("without", r"\bwithout (?:telling|informing|notifying|asking|warning|letting|consulting|any notice|"
                      r"(?:any )?explanation)\b"),
+        # What the brand ran out of or left out: "they were out of rice", "someone forgot to include the sauce".
+        P("out", r"\b(?:ran|run|running|they were|they'?re|they are|there|there'?s|you were|you'?re|you are|were|was) "
+                 r"(?:completely |totally |all |always |still )?out of (?:\w+ )?(?:stock|guac\w*|food|chicken|beef|"
+                 r"steak|rice|chips|forks|spoons|napkins|cups|ice|milk|bread|seats|rooms|cars|tickets|sizes?)\b"),
+        P("forgot forgotten forget", r"\b(?:you|u|y'?all|they|he|she|someone|staff|driver|who|store) (?:\w+ )?"
+                                     r"(?:forgot|forgotten|forget) (?:to|my|our|the)\b"),
     )),
 )
 

@@ -129,9 +129,10 @@ class ComplaintScorer:
         complaint = frame is None and weight >= COMPLAINT_MIN_WEIGHT
         valence = 0.0 if not valences else self._vader.sentence_valence(
             tokens, valences, self._complaint_factors if complaint else self._base_factors)
-        if by_litotes or (valence < 0 and weight <= 0 and _GRATITUDE.search(lowered)):
-            # VADER negates the praise words of the idiom; and a text that thanks with no complaint cue is sad
-            # about the world, not the service ("found this scary, grateful you let me talk to a person")
+        if by_litotes or (valence < 0 and weight <= 0 and (frame == "praise" or _GRATITUDE.search(lowered))):
+            # VADER negates the praise words of the idiom; and a text that thanks or praises with no complaint cue
+            # is sad about the world, not the service ("found this scary, grateful you let me talk to a person",
+            # "shout out to them for a flight that lands in time, so I won't miss the game")
             valence = max(valence, 0.0)
         if complaint and "sarcasm" not in cues and _cue_praise.is_ironic_praise(lowered, words):
             cues.append("sarcasm")

@@ -35,12 +35,17 @@ HELDOUT4_NEUTRAL_CEILING = 21 / 99
 HELDOUT5_NEGATIVE_FLOOR = 84 / 109
 HELDOUT5_POSITIVE_CEILING = 3 / 35
 HELDOUT5_NEUTRAL_CEILING = 25 / 106
-# heldout6's figures after the sixth round (README), as floors and ceilings: measured, not goals. Both goals are
-# missed there: 72.0% of complaints are labelled negative (goal >= 75%) and 3 of 49 positive posts (goal <= 3%).
-HELDOUT6_NEGATIVE_FLOOR = 85 / 118
-HELDOUT6_POSITIVE_CEILING = 3 / 49
+# heldout6's figures after the seventh round (README), which tuned on it: floors and ceilings, measured, not goals.
+HELDOUT6_NEGATIVE_FLOOR = 95 / 118
+HELDOUT6_POSITIVE_CEILING = 0 / 49
 HELDOUT6_NEUTRAL_CEILING = 22 / 83
-# heldout5 was tuned on in the sixth round too, but keeps a row of its own below: with it pooled in, the tuning data
+# heldout7's figures before and after the seventh round (the same: no change of the round moved it), as floors and
+# ceilings: measured, not goals. The positive goal is missed there: 3 of its 17 positive posts are labelled negative
+# (goal <= 3%); 75.2% of its complaints are labelled negative (goal >= 75%).
+HELDOUT7_NEGATIVE_FLOOR = 121 / 161
+HELDOUT7_POSITIVE_CEILING = 3 / 17
+HELDOUT7_NEUTRAL_CEILING = 17 / 72
+# heldout5 and heldout6 were tuned on too, but keep rows of their own below: with heldout5 pooled in, the tuning data
 # would miss the positive goal by one post (9 of 272, 3.3%), which its own row states.
 TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4")
 
@@ -104,6 +109,13 @@ CASES = [
     ("Thanks for the 4 hour delay, really appreciate it.", "negative", {"sarcasm", "waiting"}),
     ("Love how you cancel my flight and don't tell anyone.", "negative", {"sarcasm"}),
     ("Nothing says customer service like a 2 hour hold.", "negative", {"sarcasm"}),
+    ("Nothing says summer like an ice cream on the pier.", "positive", {"praise"}),  # the idiom said sincerely
+    # Round 7: a site that is down, what the brand ran out of or left out, a promise never to return, exasperation.
+    ("The checkout page seems to be down again.", "negative", {"outage"}),
+    ("They were out of chicken and someone forgot to include the sauce.", "negative", {"left_without"}),
+    ("Never coming back to this branch.", "negative", {"churn_intent"}),
+    ("What the heck happened to my order?!", "negative", {"frustration"}),
+    ("Props to the hotel for a late checkout, no way I would miss breakfast now", "positive", {"praise"}),
     ("Great, another flight cancellation. You guys are the best.", "negative", {"sarcasm", "cancellation"}),
     ("So glad I paid extra for a seat that doesn't recline.", "negative", {"sarcasm"}),
     # A problem that the text thanks someone for fixing, or turns from to clear praise, is not a complaint.
@@ -337,7 +349,7 @@ def labelled(shared_data):
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
     assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                                           "heldout6"}
+                                           "heldout6", "heldout7"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
 
 
@@ -355,7 +367,7 @@ def test_heldout3_is_the_documented_random_draw(labelled):
 
 
 @pytest.mark.parametrize("split, sizes", [("heldout4", [130, 90, 60, 20]), ("heldout5", [60, 100, 70, 20]),
-                                         ("heldout6", [13, 90, 127, 20])])
+                                         ("heldout6", [13, 90, 127, 20]), ("heldout7", [0, 5, 205, 40])])
 def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, split, sizes):
     # The README says how each was drawn (its seed, four strata); its script must reproduce its ids, in order,
     # with no id or text of any other split.
@@ -382,14 +394,15 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
 
 
 # heldout3 was evaluated clean in the third round and tuned on in the fourth; heldout4 likewise in the fourth and
-# fifth, heldout5 in the fifth and sixth; heldout6 was labelled before any change of the sixth round and evaluated
-# twice, before and after, its errors never examined (README). These are the figures the scorer achieves there, not
-# the goals (which heldout6 misses).
+# fifth, heldout5 in the fifth and sixth, heldout6 in the sixth and seventh; heldout7 was labelled before any change
+# of the seventh round and evaluated twice, before and after, its errors never examined (README). These are the
+# figures the scorer achieves there, not the goals (which heldout7 misses).
 @pytest.mark.parametrize("split, floor, margin, positive_ceiling, neutral_ceiling", [
     ("heldout3", HELDOUT3_NEGATIVE_FLOOR, 0.25, HELDOUT3_POSITIVE_CEILING, HELDOUT3_NEUTRAL_CEILING),
     ("heldout4", HELDOUT4_NEGATIVE_FLOOR, 0.3, HELDOUT4_POSITIVE_CEILING, HELDOUT4_NEUTRAL_CEILING),
     ("heldout5", HELDOUT5_NEGATIVE_FLOOR, 0.3, HELDOUT5_POSITIVE_CEILING, HELDOUT5_NEUTRAL_CEILING),
     ("heldout6", HELDOUT6_NEGATIVE_FLOOR, 0.3, HELDOUT6_POSITIVE_CEILING, HELDOUT6_NEUTRAL_CEILING),
+    ("heldout7", HELDOUT7_NEGATIVE_FLOOR, 0.25, HELDOUT7_POSITIVE_CEILING, HELDOUT7_NEUTRAL_CEILING),
 ])
 def test_held_out_splits_keep_the_figures_measured_there(labelled, scorer, split, floor, margin, positive_ceiling,
                                                          neutral_ceiling):
