@@ -216,13 +216,18 @@ def _count(engine_url):
         eng.dispose()
 
 
-def test_kill_9_mid_import_then_reimport_stores_every_row_exactly_once(db_url, cli_env, tmp_path):
-    n = 30_000
+def _big_import(tmp_path, n: int, config: str) -> list[str]:
+    """The `arcwatch import` command line of an n-row corpus, in small batches on the pool, with more config."""
     path = tmp_path / "big.jsonl"
     _write_corpus(path, n)
-    (tmp_path / "config.toml").write_text("[import]\nbatch_size = 500\nparallel_min_bytes = 1\n")
-    cmd = [sys.executable, "-m", "monitor.cli", "--config", str(tmp_path / "config.toml"),
-           "import", str(path), "--format", "json"]
+    (tmp_path / "config.toml").write_text("[import]\nbatch_size = 500\nparallel_min_bytes = 1\n" + config)
+    return [sys.executable, "-m", "monitor.cli", "--config", str(tmp_path / "config.toml"),
+            "import", str(path), "--format", "json"]
+
+
+def test_kill_9_mid_import_then_reimport_stores_every_row_exactly_once(db_url, cli_env, tmp_path):
+    n = 30_000
+    cmd = _big_import(tmp_path, n, "")
     proc = subprocess.Popen(cmd, env=cli_env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     deadline = time.monotonic() + 120
@@ -262,13 +267,8 @@ def test_a_scoring_worker_killed_mid_import_loses_nothing_and_the_import_finishe
     # what the OOM killer does to one worker: with multiprocessing.Pool or ProcessPoolExecutor the import
     # waited for ever for the lost result (monitor/_procpool.py)
     n = 30_000
-    path = tmp_path / "big.jsonl"
-    _write_corpus(path, n)
-    (tmp_path / "config.toml").write_text("[import]\nbatch_size = 500\nparallel_min_bytes = 1\nworkers = 2\n")
-    cmd = [sys.executable, "-m", "monitor.cli", "--config", str(tmp_path / "config.toml"),
-           "import", str(path), "--format", "json"]
-    proc = subprocess.Popen(cmd, env=cli_env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(_big_import(tmp_path, n, "workers = 2\n"), env=cli_env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not _children(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)  # killed as soon as it exists: jobs of all 60 batches are yet to be sent to it
