@@ -52,7 +52,7 @@ def postgres_available() -> bool:
 @contextmanager
 def pg_database():
     """A fresh PostgreSQL database, dropped afterwards; yields its URL. Unlike a schema, a database can be
-    copied whole (CREATE DATABASE ... TEMPLATE): see pg_restore_copy."""
+    copied whole (CREATE DATABASE ... TEMPLATE): see pg_copy."""
     import psycopg
 
     name = f"bench_{uuid.uuid4().hex[:10]}"

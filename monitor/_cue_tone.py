@@ -141,9 +141,9 @@ TONE_CUES: tuple[Cue, ...] = (
           r"overcharg(?:e|ed|ing)|ignor(?:e|ed|ing)|overbook(?:ed)?|bump(?:ed)?|hung up|hang up|misplaced?|"
           r"damag(?:e|ed)|broke|break)\b"),
         # "Nothing says Halloween like $3 burritos" is sincere; only a failure after "like" makes it irony.
-        P("says said & nothing nobody no", rf"\bnothing says (?:\w+ ){{1,4}}?like (?:\w+ ){{0,4}}?(?:{FAILING}|hold|queues?|outages?|"
-                                           r"errors?|crash(?:es)?|fees?|charges?|lines?|no \w+|being \w+|getting \w+)\b|"
-                                           r"\bsaid (?:no one|nobody|no-one)\b"),
+        P("says said & nothing nobody no",
+          rf"\bnothing says (?:\w+ ){{1,4}}?like (?:\w+ ){{0,4}}?(?:{FAILING}|hold|queues?|outages?|errors?|"
+          r"crash(?:es)?|fees?|charges?|lines?|no \w+|being \w+|getting \w+)\b|\bsaid (?:no one|nobody|no-one)\b"),
         P("oh ah", r"\b(?:oh|ah) (?:great|good|joy|perfect|wonderful|brilliant|fantastic|lovely)\b"),
         P("that thats & comforting great nice fun helpful", r"\bso (?:that'?s|thats) (?:comforting|great|nice|fun|"
                                                             r"helpful)\b"),

@@ -12,8 +12,8 @@ One transaction does it all, so a crash leaves the previous state and a re-run r
 
 Time moving on is handled by refresh_on: each arc stores the next day on which one of its windows
 loses a day (or a future-dated day arrives, or a change point stops being recent), and the first
-evaluation on or after that day recomputes it from its stored window; an arc with no such day is final until new
-mentions come. Asking for an earlier day than the last evaluation's, or changing [arcs] tuning,
+evaluation on or after that day recomputes it from its stored window; an arc with no such day is final
+until new mentions come. Asking for an earlier day than the last evaluation's, or changing [arcs] tuning,
 recomputes every arc from ArcDaily.
 
 Deleted mentions stop counting: the store blanks them (X's terms), and a post its author withdrew is not

@@ -67,7 +67,9 @@ class BatchScorer:
         local = local or fn
         if self._pool is not None:
             try:
-                return Pending(tickets=[self._pool.submit(fn, j) for j in jobs], jobs=jobs, local=local, owner=self)
+                pool = self._pool
+                return Pending(tickets=[pool.submit(fn, j) for j in jobs], jobs=jobs, local=local, pool=pool,
+                               owner=self)
             except WorkerDied as exc:
                 self.pool_failed(exc)
         return Pending(ready=[local(j) for j in jobs])
@@ -125,18 +127,16 @@ class Pending:
     A job whose worker died is computed again here; an error raised by the job itself is raised here."""
 
     def __init__(self, *, ready: list | None = None, tickets: list[int] | None = None, jobs: list | None = None,
-                 local: Callable | None = None, owner: BatchScorer | None = None):
-        self._ready, self._tickets, self._jobs, self._local, self._owner = ready, tickets, jobs, local, owner
+                 local: Callable | None = None, pool: ProcessPool | None = None, owner: BatchScorer | None = None):
+        self._ready, self._tickets, self._jobs, self._local = ready, tickets, jobs, local
+        self._pool, self._owner = pool, owner
 
     def result(self) -> list:
         if self._ready is None:
             out = []
             for ticket, job in zip(self._tickets, self._jobs):
-                pool = self._owner._pool
-                try:
-                    if pool is None:
-                        raise WorkerDied("the pool was closed")
-                    out.append(pool.result(ticket))
+                try:  # a closed pool (after a death) answers WorkerDied too
+                    out.append(self._pool.result(ticket))
                 except WorkerDied as exc:
                     self._owner.pool_failed(exc)
                     out.append(self._local(job))
