@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import Date, String, and_, case, cast, delete, func, literal_column, or_, select, union_all
+from sqlalchemy import Date, String, and_, case, cast, func, literal_column, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from monitor import _arcraw as raw
+from monitor._arcdays import delete_subjects
 from monitor.models import ArcDaily, Author, AuthorLink, Mention
 
 DAILY_COLUMNS = ("subject", "day", "total", "count", "negatives", "first_at", "last_at")
@@ -74,7 +75,11 @@ def add_new_days(conn: Connection, where: Any) -> list[tuple]:
     """Add the daily sums of the live mentions matching `where` into ArcDaily (summing into existing days)
     and return them: (subject, day, total, count, negatives, first_at, last_at) per author and customer
     subject and UTC day, in the driver's own form (read raw: see _arcraw)."""
-    stmt = union_all(author_daily(conn, where), customer_daily(conn, where))
+    return _add_returning(conn, union_all(author_daily(conn, where), customer_daily(conn, where)))
+
+
+def _add_returning(conn: Connection, stmt) -> list[tuple]:
+    """Add the rows of a SELECT of DAILY_COLUMNS into ArcDaily (summing into existing days); return them."""
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     args = [params[name] for name in compiled.positiontup] if compiled.positional else params
@@ -82,11 +87,15 @@ def add_new_days(conn: Connection, where: Any) -> list[tuple]:
     if conn.dialect.name == "postgresql":  # one round trip: a data-modifying CTE adds what it returns
         upsert = _DAILY_UPSERT.format(least="least", greatest="greatest")
         return raw.fetch(conn, f"WITH new AS ({compiled.string}), added AS (INSERT INTO arcdaily ({columns}) "
-                               f"SELECT * FROM new ORDER BY 1, 2 {upsert}) SELECT * FROM new", args)
-    rows = sorted(raw.fetch(conn, compiled.string, args), key=lambda r: (r[0], r[1]))  # index order
+                               f"SELECT * FROM new ORDER BY 2, 1 {upsert}) SELECT * FROM new", args)
+    rows = sorted(raw.fetch(conn, compiled.string, args), key=_key_order)
     raw.execute_many(conn, f"INSERT INTO arcdaily ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?) "
                            f"{_DAILY_UPSERT.format(least='min', greatest='max')}", rows)
     return rows
+
+
+def _key_order(row: tuple) -> tuple:
+    return row[1], row[0]  # ArcDaily's key: (day, subject)
 
 
 # the same sums as add_daily's and as _arcwindow.add_days', so ArcDaily and the stored windows stay equal
@@ -108,15 +117,17 @@ def add_daily(conn: Connection, query) -> None:
         "first_at": least(d.c.first_at, ex.first_at), "last_at": greatest(d.c.last_at, ex.last_at)}))
 
 
-def rebuild_daily(conn: Connection, *, authors: list[int], customers: list[str], top: int) -> None:
-    """Replace the daily rows of these subjects by sums over all their live mentions with id <= top."""
-    d, m, link = ArcDaily.__table__, Mention.__table__, AuthorLink.__table__
+def rebuild_daily(conn: Connection, *, authors: list[int], customers: list[str], top: int) -> list[tuple]:
+    """Replace the daily rows of these subjects by sums over all their live mentions with id <= top;
+    return the new rows, as add_new_days does."""
+    m, link = Mention.__table__, AuthorLink.__table__
+    delete_subjects(conn, [f"a:{a}" for a in authors] + [f"c:{c}" for c in customers])
+    rows = []
     for chunk in chunks(authors):
-        conn.execute(delete(d).where(d.c.subject.in_([f"a:{a}" for a in chunk])))
-        add_daily(conn, author_daily(conn, and_(m.c.author_id.in_(chunk), m.c.id <= top)))
+        rows += _add_returning(conn, author_daily(conn, and_(m.c.author_id.in_(chunk), m.c.id <= top)))
     for chunk in chunks(customers):
-        conn.execute(delete(d).where(d.c.subject.in_([f"c:{c}" for c in chunk])))
-        add_daily(conn, customer_daily(conn, and_(link.c.customer_id.in_(chunk), m.c.id <= top)))
+        rows += _add_returning(conn, customer_daily(conn, and_(link.c.customer_id.in_(chunk), m.c.id <= top)))
+    return rows
 
 
 def refresh_statistics(conn: Connection) -> None:

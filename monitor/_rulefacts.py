@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 
 from monitor import arcs
 from monitor.arcstore import author_tenure, unrostered_are_customers  # noqa: F401  (re-exported for ruleeval)
+from monitor._arcdays import rows_between
 from monitor.models import ArcDaily, ArcState, Author, AuthorLink, Customer, Mention
 
 EVIDENCE_LIMIT = 10
@@ -229,8 +230,8 @@ def _batch_facts(conn, chunk, now, after_id, customers_by_default, params, trigg
 def daily_series(conn: Connection, subject: str, now: datetime, days: int = 90) -> list[list[Any]]:
     """[[day, mean, count], ...] of a subject's last `days` days, from the arc's daily table."""
     d = ArcDaily.__table__
-    rows = conn.execute(select(d.c.day, d.c.total, d.c.count)
-                        .where(d.c.subject == subject, d.c.day >= (now - timedelta(days=days)).date())
+    start, end = (now - timedelta(days=days)).date(), now.date()  # later days do not count yet (monitor.arcs)
+    rows = conn.execute(select(d.c.day, d.c.total, d.c.count).where(rows_between([subject], start, end))
                         .order_by(d.c.day))
     return [[r.day.isoformat(), round(r.total / r.count, 4) if r.count else None, r.count] for r in rows]
 

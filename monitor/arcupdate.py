@@ -163,14 +163,14 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool, w
     today, fingerprint = now.date(), _fingerprint(params)
     full = rebuild or mark is None
     if full:
-        new, rebuilt, changed = _rebuild_all(conn, top), 0, set()
+        new, rebuilt, changed, rebuilt_days = _rebuild_all(conn, top), 0, set(), NewDays()
         gaps = [(a, b, utcnow().isoformat()) for a, b in q.missing_ids(conn, 0, top)]
     else:
         old_gaps = [(a, b) for a, b, _ in mark["gaps"]]
         days = q.add_new_days(conn, q.mention_filter(mark["id"], top, old_gaps))
         new_days = _by_subject(conn, days)
         new = sum(t[0] for s, t in new_days.totals.items() if s.startswith("a:"))
-        changed = _rebuild_changed(conn, mark, top, edited)
+        changed, rebuilt_days = _rebuild_changed(conn, mark, top, edited)
         rebuilt, gaps = len(changed), _carry_gaps(conn, mark, top)
     _write_watermark(conn, {"id": top, "gaps": [list(g) for g in gaps], "as_of": today.isoformat(),
                             "edited_at": edited.isoformat() if edited else None, "params": fingerprint})
@@ -183,8 +183,8 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool, w
     else:
         touched = set(new_days.totals) | changed
         due = _due(conn, today) - touched if last_day is None or last_day < today else set()
-        subjects = recompute(conn, touched | due, today=today, params=params, now=now, new=new_days, rebuilt=changed,
-                             workers=workers)
+        subjects = recompute(conn, touched | due, today=today, params=params, now=now, new=new_days,
+                             rebuilt=rebuilt_days, workers=workers)
     if full:
         q.refresh_statistics(conn)
     return {"full": full, "new_mentions": new, "watermark": top, "rebuilt": rebuilt, "refreshed": len(due),
@@ -218,8 +218,9 @@ def _rebuild_all(conn: Connection, top: int) -> int:
     return conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
 
 
-def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | None) -> set[str]:
-    """Rebuild subjects marked dirty and authors with edited mentions; return their subjects.
+def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | None) -> tuple[set[str], NewDays]:
+    """Rebuild subjects marked dirty and authors with edited mentions; return their subjects, and all
+    their daily rows as rebuilt (a subject left with none has no mentions left).
 
     `edited` is the newest edited_at of all mentions: when it is not after the last evaluation's
     (less the overlap), no mention was edited since and the edit query is skipped."""
@@ -233,12 +234,16 @@ def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | 
         edits = select(m.c.author_id, m.c.id).where(m.c.edited_at.is_not(None), m.c.edited_at > since)
         authors |= {author for author, ident in conn.execute(edits) if ident <= mark["id"]}
     customers |= q.customers_of_authors(conn, sorted(authors))
-    q.rebuild_daily(conn, authors=sorted(authors), customers=sorted(customers), top=top)
+    rows = q.rebuild_daily(conn, authors=sorted(authors), customers=sorted(customers), top=top)
     for chunk in q.chunks(dirty):
         # a subject marked again while we rebuilt keeps its newer mark, for the next evaluation
         conn.execute(delete(dirty_t).where(or_(*[and_(dirty_t.c.subject == s, dirty_t.c.marked_at == at)
                                                  for s, at in chunk])))
-    return {f"a:{a}" for a in authors} | {f"c:{c}" for c in customers}
+    subjects = {f"a:{a}" for a in authors} | {f"c:{c}" for c in customers}
+    found = _by_subject(conn, rows)
+    for subject in subjects:
+        found.days.setdefault(subject, [])  # rebuilt with no mentions left: its arc goes
+    return subjects, found
 
 
 def _carry_gaps(conn: Connection, mark: dict, top: int) -> list[tuple]:

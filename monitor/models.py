@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, DateTime, Index, LargeBinary, PrimaryKeyConstraint, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -176,8 +176,12 @@ class ArcState(SQLModel, table=True):
 
 
 class ArcDaily(SQLModel, table=True):
-    """Daily sum and count of a subject's scores: the arc's incremental building block."""
+    """Daily sum and count of a subject's scores: the arc's incremental building block.
 
+    Keyed day first (0007): an evaluation adds rows for recent days, so they land together at the end of
+    the key instead of on a page of every subject's (monitor/_arcsql.py reads a subject by its days)."""
+
+    __table_args__ = (PrimaryKeyConstraint("day", "subject"),)
     subject: str = Field(primary_key=True, max_length=160)
     day: date = Field(primary_key=True)
     total: float = 0.0

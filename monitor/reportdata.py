@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, case, func, literal, or_, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from monitor._arcdays import rows_between
 from monitor.models import Alert, ArcDaily, ArcState, Author, Customer, Mention, SourceState
 
 M, A = Mention.__table__, Author.__table__
@@ -314,7 +315,9 @@ def subject_days(engine: Engine, subjects: list[str], start: date, end: date) ->
     if not subjects:
         return out
     with engine.connect() as conn:
-        for r in conn.execute(select(D).where(D.c.subject.in_(subjects), D.c.day >= start, D.c.day < end)):
+        if end <= start:
+            return out
+        for r in conn.execute(select(D).where(rows_between(subjects, start, end - timedelta(days=1)))):
             out[r.subject][r.day] = (float(r.total), int(r._mapping["count"]))
     return out
 

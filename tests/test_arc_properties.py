@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from monitor import _arcdays
 from monitor._arcwindow import unpack
 from monitor.arcs import ArcParams, compute_arc
 from monitor.arcupdate import update_arcs
@@ -143,6 +144,18 @@ def assert_arcs_equal(left: dict, right: dict) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_incremental_arcs_equal_arcs_from_the_mentions_on_random_histories(engine, seed):
+    _random_history(engine, seed)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_arcs_stay_exact_when_a_subjects_daily_rows_are_found_by_a_pass_over_the_table(engine, seed, monkeypatch):
+    """Rebuilds (edits, deletions, relinks) find a subject's daily rows by naming its days, or, past
+    PROBES_AT_MOST key lookups, by one pass over ArcDaily: forced here, the arcs must be the same."""
+    monkeypatch.setattr(_arcdays, "PROBES_AT_MOST", 0)
+    _random_history(engine, seed)
+
+
+def _random_history(engine, seed: int) -> None:
     rng = random.Random(seed)
     add_customer(engine, "C1", date(2015, 1, 1), [("twitter", "ann"), ("reddit", "ann_r")])
     add_customer(engine, "C2", date(2022, 6, 1), [("twitter", "bo")])
@@ -169,8 +182,12 @@ def test_incremental_arcs_equal_arcs_from_the_mentions_on_random_histories(engin
     assert incremental_days.keys() == dailies(engine).keys()
 
 
-def test_arcs_without_a_stored_window_are_read_from_the_daily_rows(engine):
-    """Arcs stored before migration 0005 have no window: the next evaluation reads ArcDaily for them."""
+@pytest.mark.parametrize("found_by", ["their days", "a pass over the table"])
+def test_arcs_without_a_stored_window_are_read_from_the_daily_rows(engine, found_by, monkeypatch):
+    """Arcs stored before migration 0005 have no window: the next evaluation reads ArcDaily for them,
+    naming each subject's days, or past PROBES_AT_MOST key lookups in one pass over the table."""
+    if found_by != "their days":
+        monkeypatch.setattr(_arcdays, "PROBES_AT_MOST", 0)
     rng = random.Random(99)
     add(engine, [(p, h, NOW - timedelta(days=rng.uniform(0, 100)), _score(rng)) for p, h in HANDLES
                  for _ in range(10)])
