@@ -9,6 +9,10 @@ the caller computes that job itself (monitor/scoring.py). Results of one worker 
 its jobs went out. A sender thread writes the jobs, so a caller never blocks on a busy worker's full pipe,
 and a reader thread per worker takes its results as they come, so a worker never waits for the caller
 to ask before it starts its next job (a result is often larger than a pipe holds).
+
+A worker that hangs instead (alive, but no result) is killed once it owes a result for DEADLINE_FACTOR
+times the longest job seen, and at least `deadline_floor` seconds: its death then reads as above. An
+unattended scheduler would otherwise wait on it for good.
 """
 from __future__ import annotations
 
@@ -19,12 +23,15 @@ import queue
 import signal
 import struct
 import threading
+import time
 from collections import deque
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("!Q")
+DEADLINE_FACTOR = 20  # jobs are alike in size: one 20 times the longest yet is not coming
+DEADLINE_FLOOR = 300.0  # seconds: no merely busy machine scores half a batch this slowly
 
 
 class WorkerDied(Exception):
@@ -37,12 +44,16 @@ class _Worker:
         self.queued: deque[int] = deque()  # tickets sent to it whose results have not come back
         self.done: dict[int, tuple] = {}  # results back, not yet asked for
         self.dead = ""  # how it ended, once its result pipe has ended
+        self.since = 0.0  # monotonic time from which it owes the result of queued[0]
+        self.stopped = False  # killed here for owing a result too long
 
 
 class ProcessPool:
     """`workers` forked processes, each running `initializer(*initargs)` once, then jobs fn(arg)."""
 
-    def __init__(self, workers: int, initializer: Callable, initargs: tuple = ()):
+    def __init__(self, workers: int, initializer: Callable, initargs: tuple = (),
+                 deadline_floor: float = DEADLINE_FLOOR):
+        self._deadline_floor, self._longest = deadline_floor, 0.0  # the longest job seen, in seconds
         self._workers: list[_Worker] = []
         self._outbox: queue.SimpleQueue = queue.SimpleQueue()
         self._owner: dict[int, _Worker] = {}  # ticket -> worker
@@ -91,6 +102,8 @@ class ProcessPool:
                 raise WorkerDied("no worker process is left")
             self._tickets += 1
             ticket, worker = self._tickets, live[self._tickets % len(live)]
+            if not worker.queued:
+                worker.since = time.monotonic()
             worker.queued.append(ticket)
             self._owner[ticket] = worker
         self._outbox.put((worker, fn, arg))
@@ -105,18 +118,34 @@ class ProcessPool:
             while ticket not in worker.done:
                 if worker.dead:
                     raise WorkerDied(f"worker process {worker.pid} exited before returning a result ({worker.dead})")
-                self._changed.wait()
+                self._changed.wait(self._stop_if_hung(worker))
             del self._owner[ticket]
             ok, value = worker.done.pop(ticket)
         if ok:
             return value
         raise value
 
+    def _stop_if_hung(self, worker: _Worker) -> float | None:
+        """Kill the worker if it has owed a result past the deadline; else the seconds left to it (None:
+        it owes nothing). Called holding the lock, before the reader has reaped it: the pid is its own."""
+        if not worker.queued or worker.stopped:
+            return None
+        limit = max(self._deadline_floor, DEADLINE_FACTOR * self._longest)
+        left = worker.since + limit - time.monotonic()
+        if left > 0:
+            return left
+        worker.stopped = True
+        log.warning("worker process %s gave no result for %.0f s and was stopped", worker.pid, limit)
+        os.kill(worker.pid, signal.SIGKILL)
+        return None
+
     def _receive(self, worker: _Worker) -> None:
         """Take the worker's results as they come, until its pipe ends; then reap it."""
         while (message := _read(worker.results)) is not None:
             with self._changed:
                 worker.done[worker.queued.popleft()] = message
+                now = time.monotonic()
+                self._longest, worker.since = max(self._longest, now - worker.since), now
                 self._changed.notify_all()
         with self._changed:  # reaped and marked at once: close() never signals a pid that may be reused
             _, status = os.waitpid(worker.pid, 0)

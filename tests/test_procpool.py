@@ -35,6 +35,13 @@ def die_in_a_worker(n: int) -> tuple[int, bool]:
     return n + 1, os.getpid() != PARENT
 
 
+def hang_in_a_worker(n: int) -> int:
+    """n+1; a worker process given 3 hangs, as one stuck on a lock it inherited would."""
+    if n == 3 and os.getpid() != PARENT:
+        signal.pause()
+    return n + 1
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as fh:
@@ -99,3 +106,24 @@ def test_the_scorer_computes_a_dead_workers_jobs_itself_and_loses_none(caplog):
     assert not all(in_worker for _, in_worker in results), "no job was computed again here"
     assert again == [(4, False)]
     assert "a worker process died" in caplog.text
+
+
+@pytest.mark.timeout(120)  # without the deadline the pool waits for the hung worker for good
+def test_a_hung_worker_is_stopped_at_its_deadline_and_its_jobs_reported_lost(caplog):
+    pool = ProcessPool(2, _nothing, deadline_floor=2.0)
+    pids = [w.pid for w in pool._workers]
+    try:
+        tickets = [pool.submit(hang_in_a_worker, n) for n in range(6)]
+        outcomes = []
+        for ticket in tickets:
+            try:
+                outcomes.append(pool.result(ticket))
+            except WorkerDied as exc:
+                outcomes.append(str(exc))
+    finally:
+        pool.close()
+    assert [outcomes[n] for n in (0, 2, 4)] == [1, 3, 5]  # the other worker's jobs
+    assert outcomes[1] == 2  # the hung worker's job before the one it hung on
+    assert all("killed by signal 9" in outcomes[n] for n in (3, 5))
+    assert any("gave no result for 2 s and was stopped" in r.getMessage() for r in caplog.records)
+    assert not any(_alive(pid) for pid in pids)
