@@ -50,6 +50,17 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def _outcomes(pool: ProcessPool, fn, n: int) -> list:
+    """fn(0) .. fn(n - 1) through the pool: each job's result, or the WorkerDied message in its place."""
+    tickets, outcomes = [pool.submit(fn, k) for k in range(n)], []
+    for ticket in tickets:
+        try:
+            outcomes.append(pool.result(ticket))
+        except WorkerDied as exc:
+            outcomes.append(str(exc))
+    return outcomes
+
+
 def test_results_come_back_in_order_from_every_worker_whatever_order_they_are_asked_for():
     pool = ProcessPool(2, _nothing)
     try:
@@ -79,13 +90,7 @@ def test_a_dead_worker_is_reported_and_close_reaps_every_worker():
     pool = ProcessPool(2, _nothing)
     pids = [w.pid for w in pool._workers]
     try:
-        tickets = [pool.submit(die_in_a_worker, n) for n in range(6)]
-        outcomes = []
-        for ticket in tickets:
-            try:
-                outcomes.append(pool.result(ticket)[0])
-            except WorkerDied as exc:
-                outcomes.append(str(exc))
+        outcomes = [o[0] if isinstance(o, tuple) else o for o in _outcomes(pool, die_in_a_worker, 6)]
     finally:
         pool.close()
     assert "killed by signal 9" in outcomes[3]
@@ -113,13 +118,7 @@ def test_a_hung_worker_is_stopped_at_its_deadline_and_its_jobs_reported_lost(cap
     pool = ProcessPool(2, _nothing, deadline_floor=2.0)
     pids = [w.pid for w in pool._workers]
     try:
-        tickets = [pool.submit(hang_in_a_worker, n) for n in range(6)]
-        outcomes = []
-        for ticket in tickets:
-            try:
-                outcomes.append(pool.result(ticket))
-            except WorkerDied as exc:
-                outcomes.append(str(exc))
+        outcomes = _outcomes(pool, hang_in_a_worker, 6)
     finally:
         pool.close()
     assert [outcomes[n] for n in (0, 2, 4)] == [1, 3, 5]  # the other worker's jobs
