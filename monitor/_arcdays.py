@@ -45,36 +45,34 @@ def rows_between(subjects: Sequence[str], start: date, end: date) -> Any:
 def read_subjects(conn: Connection, subjects: Sequence[str]) -> list[tuple]:
     """Every ArcDaily row of these subjects: (subject, day ordinal, total, count, negatives, first_at,
     last_at), in no order, timestamps in the driver's own form."""
-    span = day_span(conn)
-    if not subjects or span is None:
-        return []
-    codec = raw.Codec(conn)
-    columns = ROW_COLUMNS.format(ordinal=codec.day_ordinal("day"))
-    if _probes(subjects, span) > PROBES_AT_MOST:
-        return raw.fetch(conn, f"SELECT {columns} FROM arcdaily WHERE {_any_subject(codec)}",
-                         [_subject_list(codec, subjects)], binary=True)
-    where, params = _day_list(codec, days_between(*span))
-    return raw.fetch_in(conn, f"SELECT {columns} FROM arcdaily WHERE {where} AND subject {{keys}}",
-                        list(subjects), before=params, binary=True)
+    columns = ROW_COLUMNS.format(ordinal=raw.Codec(conn).day_ordinal("day"))
+    return _by_days(conn, f"SELECT {columns} FROM arcdaily", subjects, rows=True)
 
 
 def delete_subjects(conn: Connection, subjects: Sequence[str]) -> None:
     """Delete every ArcDaily row of these subjects."""
+    _by_days(conn, "DELETE FROM arcdaily", subjects, rows=False)
+
+
+def _by_days(conn: Connection, head: str, subjects: Sequence[str], *, rows: bool) -> list[tuple]:
+    """`head` (a SELECT or DELETE of arcdaily) over every row of these subjects: by naming each day that
+    ArcDaily holds, or in one pass past PROBES_AT_MOST key lookups. The rows when `rows`, else []."""
     span = day_span(conn)
     if not subjects or span is None:
-        return
+        return []
     codec = raw.Codec(conn)
     if _probes(subjects, span) > PROBES_AT_MOST:
-        raw.execute(conn, f"DELETE FROM arcdaily WHERE {_any_subject(codec)}", [_subject_list(codec, subjects)])
-        return
-    where, params = _day_list(codec, days_between(*span))
-    sql = f"DELETE FROM arcdaily WHERE {where} AND subject {{keys}}"
-    if not codec.sqlite:
-        raw.execute(conn, sql.format(keys="= ANY(%s)"), [*params, list(subjects)])
-        return
-    for at in range(0, len(subjects), raw.SQLITE_IN_LIMIT):
-        chunk = list(subjects[at:at + raw.SQLITE_IN_LIMIT])
-        raw.execute(conn, sql.format(keys=f"IN ({', '.join('?' * len(chunk))})"), chunk)
+        sql, args = f"{head} WHERE {_any_subject(codec)}", [_subject_list(codec, subjects)]
+        if rows:
+            return raw.fetch(conn, sql, args, binary=True)
+        raw.execute(conn, sql, args)
+        return []
+    where, before = _day_list(codec, days_between(*span))
+    sql = f"{head} WHERE {where} AND subject {{keys}}"
+    if rows:
+        return raw.fetch_in(conn, sql, list(subjects), before=before, binary=True)
+    raw.execute_in(conn, sql, list(subjects), before=before)
+    return []
 
 
 def _probes(subjects: Sequence[str], span: tuple[date, date]) -> int:

@@ -79,14 +79,14 @@ def execute(conn: Connection, sql: str, params: Sequence | dict = ()) -> None:
         cur.close()
 
 
-def execute_in(conn: Connection, sql: str, keys: list) -> None:
+def execute_in(conn: Connection, sql: str, keys: list, before: Sequence = ()) -> None:
     """`sql` with its `{keys}` placeholder matching any of the keys, like fetch_in, returning no rows."""
     if not Codec(conn).sqlite:
-        execute(conn, sql.format(keys="= ANY(%s)"), [list(keys)])
+        execute(conn, sql.format(keys="= ANY(%s)"), [*before, list(keys)])
         return
     for start in range(0, len(keys), SQLITE_IN_LIMIT):
         chunk = keys[start:start + SQLITE_IN_LIMIT]
-        execute(conn, sql.format(keys=f"IN ({', '.join('?' * len(chunk))})"), chunk)
+        execute(conn, sql.format(keys=f"IN ({', '.join('?' * len(chunk))})"), [*before, *chunk])
 
 
 def execute_many(conn: Connection, sql: str, rows: list[tuple]) -> None:

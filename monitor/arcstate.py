@@ -108,10 +108,7 @@ def _read_daily(conn: Connection, subjects: list[str], start: int) -> tuple[dict
     totals: dict[str, Totals] = {}
     for subject, _, _, count, _, first, last in rows:
         old = totals.get(subject)
-        if old is None:
-            totals[subject] = (count, first, last)
-        else:
-            totals[subject] = (old[0] + count, _least(old[1], first), _greatest(old[2], last))
+        totals[subject] = (count, first, last) if old is None else _plus(old, (count, first, last))
     return _series_of(r for r in rows if r[1] >= start and r[3] > 0), totals
 
 
@@ -124,10 +121,8 @@ def _greatest(a: Any, b: Any) -> Any:
 
 
 def _plus(old: Sequence, new: Totals) -> Totals:
-    """Stored (mentions, first, last) plus the new mentions' (a stored first or last may be missing)."""
-    first = new[1] if old[1] is None or new[1] < old[1] else old[1]
-    last = new[2] if old[2] is None or new[2] > old[2] else old[2]
-    return old[0] + new[0], first, last
+    """(mentions, first, last) of both together; a first or last may be missing (rows from before 0002)."""
+    return old[0] + new[0], _least(old[1], new[1]), _greatest(old[2], new[2])
 
 
 def _figure_values(codec: raw.Codec, f: dict[str, Any]) -> tuple:

@@ -179,7 +179,7 @@ class ArcDaily(SQLModel, table=True):
     """Daily sum and count of a subject's scores: the arc's incremental building block.
 
     Keyed day first (0007): an evaluation adds rows for recent days, so they land together at the end of
-    the key instead of on a page of every subject's (monitor/_arcsql.py reads a subject by its days)."""
+    the key instead of on a page of every subject's (monitor/_arcdays.py reads a subject by its days)."""
 
     __table_args__ = (PrimaryKeyConstraint("day", "subject"),)
     subject: str = Field(primary_key=True, max_length=160)

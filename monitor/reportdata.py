@@ -312,11 +312,9 @@ def subject_days(engine: Engine, subjects: list[str], start: date, end: date) ->
     """ArcDaily (total, count) per day in [start, end) for a few subjects."""
     D = ArcDaily.__table__
     out: dict[str, dict[date, tuple]] = {s: {} for s in subjects}
-    if not subjects:
+    if not subjects or end <= start:
         return out
     with engine.connect() as conn:
-        if end <= start:
-            return out
         for r in conn.execute(select(D).where(rows_between(subjects, start, end - timedelta(days=1)))):
             out[r.subject][r.day] = (float(r.total), int(r._mapping["count"]))
     return out
