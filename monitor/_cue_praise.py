@@ -45,9 +45,12 @@ _RESOLVED = re.compile(
     r"to normal)|all good|problem solved|that did it|that worked|it worked|thanks? (?:\w+ )?(?:@\w+ )*for (?:fixing|"
     r"resolving|"
     r"sorting|the fix|the help|helping|your help|getting back|the quick|the fast|the speedy|looking into)|refunded "
-    r"(?:me|us|my|our|the|in full|quickly|promptly|straight away|right away))\b")
+    r"(?:me|us|my|our|the|in full|quickly|promptly|straight away|right away))\b"
+    # a reply that is only the news: "Works. Blame the update.", "@acme It works now!"
+    r"|(?:^|[.!?] )(?:@\w+ )*(?:it |that |all |everything )?works(?: now| again| fine| perfectly)?(?=[.!]|$)")
 _NEGATED_STATUS = re.compile(r"(?:\bnot|n't|\bnever) $")
-_REQUESTED = re.compile(r"(?:\bnot|n't|\bnever|\bwithout|\bget|\bget it|\bget this|\bbe|\bhave it) $")
+_REQUESTED = re.compile(r"(?:\bnot|n't|\bnever|\bwithout|\bget|\bget it|\bget this|\bbe|\bhave it|\bneed|"
+                        r"\b(?:need|want) (?:it|this|that)) $")
 
 
 _GOOD = (r"(?:amazing|awesome|wonderful|fantastic|lovely|great|excellent|helpful|friendly|kind|professional|"
@@ -55,7 +58,7 @@ _GOOD = (r"(?:amazing|awesome|wonderful|fantastic|lovely|great|excellent|helpful
          r"terrific|sweet|understanding|efficient)")
 # Good deeds one thanks for. Courtesy objects ("your help", "your patience") close complaints too, so they are not.
 _DEED = (r"(?:getting (?:me|us|my|our|everyone|it)|taking care|listening|helping (?:me|us|out|my|our)|rebooking|"
-         r"re-booking|accommodating|finding|returning|"
+         r"re-booking|accommodating|finding|returning|(?:your |the |all (?:the |your )?)?kindness|"
          r"fixing|sorting|upgrading|waiving|refunding|replacing|delivering|making (?:my|our|this|it|the) (?:day|trip|"
          r"flight|easy|easier|so easy|special|possible|right|happen)|keeping (?:us|me) (?:informed|updated|safe|"
          rf"posted)|being (?:so |very |super )?(?:{_GOOD}|there)|everything|all (?:your|the|of your)|your (?:quick|"
@@ -112,7 +115,7 @@ def is_resolved(lowered: str, tokens: frozenset[str] | set[str]) -> bool:
     if _RESOLVED_WORDS.isdisjoint(tokens) or not _RESOLVED_FOUND(lowered):
         return False
     for match in _RESOLVED.finditer(lowered):
-        before = lowered[max(0, match.start() - 9):match.start()]
+        before = lowered[max(0, match.start() - 11):match.start()]
         if not (_REQUESTED if match.group("done") else _NEGATED_STATUS).search(before):
             return True
     return False
@@ -139,7 +142,7 @@ _LITOTES_WORDS = frozenset("enough happier better pleased grateful thankful sati
                            "disappoint disappoints disappointed problem problems issue issues trouble complaint "
                            "complaints hiccup hiccups glitch glitches crashes hassle hassles delay delays worries fault "
                            "beat complain best cutest greatest coolest nicest sweetest prettiest loveliest finest "
-                           "most like complete alive".split())  # every match of _LITOTES holds one of these...
+                           "most like complete alive wait".split())  # every match of _LITOTES holds one of these...
 _LITOTES_NEGATIONS = frozenset("not no never without zero cannot t cant couldnt didnt doesnt dont hasnt havent wasnt "
                                "werent wont isnt aint arent wouldnt".split())  # ...and one of these
 _LITOTES = re.compile(
@@ -159,7 +162,10 @@ _LITOTES = re.compile(
     r"cutest|greatest|coolest|nicest|sweetest|prettiest|loveliest|finest|most (?:amazing|beautiful|adorable))\b"
     r"|\bain'?t (?:no|nothing)(?: \w+)? like\b|\b(?:isn'?t|is not|wouldn'?t be|not) complete (?:without|unless)\b"
     r"|\bno worries\b|\b(?:can'?t|couldn'?t) (?:fault|beat) (?:it|them|the|this|that|you|your|y'?all)\b"
-    r"|\bcan'?t complain\b")
+    r"|\bcan'?t complain\b"
+    # eagerness: "can't wait to try it", "can't wait!!"; "can't wait any longer for my refund" is not
+    r"|\b(?:can'?t|cannot) wait (?:to (?:see|try|get|go|visit|fly|eat|have|come|be|hear|watch|use|start|meet|"
+    r"taste|order|book|rebook|travel|play|read|show)\b|(?:any ?more)?!)")
 _LITOTES_FOUND = fast_finder(_LITOTES.pattern)
 
 

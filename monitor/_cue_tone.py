@@ -156,14 +156,19 @@ TONE_CUES: tuple[Cue, ...] = (
         P("\U0001F643*", "\U0001F643"),  # upside-down face: in complaints it marks irony
     )),
     Cue("frustration", 0.35, (
-        P("smh ugh ughh ughhh ughhhh ughhhhh wtf fml ffs omfg jfc fed stand screwed messed inconvenienced sick tired "
+        P("smh ugh ughh ughhh ughhhh ughhhhh wtf fml ffs omfg jfc fed stand screwed messed messes messing "
+          "inconvenienced sick tired "
           "enough unbelievable "
           "again",
-          r"\b(?:smh|ugh{1,5}|wtf|fml|ffs|omfg|jfc|fed up|can'?t stand|screwed up|messed up|inconvenienced|"
+          r"\b(?:smh|ugh{1,5}|wtf|fml|ffs|omfg|jfc|fed up|can'?t stand|screwed up|mess(?:ed|es|ing) up|inconvenienced|"
           r"sick (?:and tired )?of|had enough|"
           r"unbelievable|fail(?:ed)? again)\b"),
         P("heck hell fuck f", r"\bwhat the (?:heck|hell|fuck|f\*+|eff)\b|\bf\*+ (?:it|this|that|you|off)\b"),
         P("nope nooo*", r"#nope\b|\bno{4,}\b"),
+        # calling out for an answer: "Hello???", "HELLOOOO", "can I get help already??"
+        P("hello*", r"\bhell(?:o{3,}\b|o+\s*\?{2,})"),
+        P("already", r"\b(?:help|reply|answer|respond|fix it|fixed|refund) already\b"),
+        P("really", r"\breally\s*(?:@\w+\s*)*\?{2,}"),
         P("fail killing ass", r"\b(?:customer service|service|epic|major|big|total|massive) fail\b|\byou'?re killing "
                               r"me\b|\bmy ass\b"),
         P("tired", r"(?<!\bnever get )(?<!\bnever )(?<!n't get )(?<!\bnot )\b(?:so )?tired of\b"),
@@ -205,6 +210,11 @@ TONE_CUES: tuple[Cue, ...] = (
           r"\b(?:terrible|horrible|awful|dreadful|atrocious|abysmal|lousy|poor|bad) (?:customer service|service|"
           r"support|"
           r"experience|communication|management|quality|airline|company|app|website|connection|reception)\b"),
+        P("terrible horrible awful dreadful atrocious abysmal lousy & service support experience app company website "
+          "site airline",
+          r"\b(?:service|support|experience|app|company|website|site|airline) (?:is|was|has been|have been|are|were) "
+          r"(?:so |really |absolutely |just |truly |still )?(?:terrible|horrible|awful|dreadful|atrocious|abysmal|"
+          r"lousy)\b"),
         P("acceptable ok okay enough fair unfair", r"\b(?:not|isn'?t|is not|wasn'?t) (?:acceptable|ok|okay|good "
                                                    r"enough|fair)\b|"
                                             r"\bunfair\b"),
@@ -249,6 +259,7 @@ TONE_CUES: tuple[Cue, ...] = (
                                      r"(?:supposed|expected|going) to\b"),
         P("update updates news word progress", r"\bany (?:update|news|word|progress)s? (?:on|about|yet|regarding)\b"),
         P("not", r"\bor not\s*(?:\?|$)"),
+        P("happened", r"\bwhat happened\s*\?"),
         P("when & get receive hear see fixed back arrive arriving refunded delivered resolved working",
           r"\bwhen will (?:i|we) (?:ever )?(?:get|receive|hear|see)\b|\bwhen (?:will|is|are) (?:my|our|it|this|"
           r"the \w+) (?:be )?(?:fixed|back|arrive|arriving|refunded|delivered|resolved|working)\b"),
@@ -292,6 +303,13 @@ TONE_CUES: tuple[Cue, ...] = (
                                  r"can you|could you|can y'?all|you need to|need you to|when will you|so|you (?:could|"
                                  r"can|should|must|have to)) (?:\w+ )?" + _FIX),
         P("fix", r"\b(?:please|pls|plz) fix\b"),
+        # when the author expects a fix: "when u gonna fix ...", "will you be fixing the crashes?", "need this fixed"
+        P("fix patch sort & gonna going", r"\b(?:when|are) (?:are |will )?(?:you|u|y'?all|they) (?:ever )?(?:gonna|"
+                                          r"going to) (?:fix|patch|sort)\b"),
+        P("fixing patching", r"\bwill (?:you|u|y'?all|they) (?:ever )?be (?:fixing|patching)\b"),
+        P("fixed sorted resolved repaired", r"\bneed (?:this|it|that|these|them) (?:fixed|sorted|resolved|"
+                                            r"repaired)\b"),
+        P("fix*", r"#fix\w+"),
         P("act sort something right job", r"\bget your act together\b|\bsort (?:it|this|yourselves) out\b|"
                                           r"\bdo something\b|\bmake (?:it|this|things) right\b|\bdo your job\b"),
     )),

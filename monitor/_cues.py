@@ -120,6 +120,7 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("everything ghosted hung hangs runaround run circles endless passed transferred",
           r"\b(?:tried everything|ghosted|hung up|hangs up|runaround|run around|going (?:round )?in circles|"
           r"endless (?:cycle|loop)|passed around|transferred (?:around|\d+ times))\b"),
+        P("nothing & do try tried did", r"\bnothing (?:i|we) (?:do|try|tried|did|have tried)\b"),
         P("nothing changed happened", r"\bnothing (?:has )?(?:been )?(?:done|changed|happened|happens)\b"),
     )),
     Cue("troubleshooting", 0.35, (
@@ -179,6 +180,12 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("out & service internet power wi fi wifi connection signal cable tv phone network",
           r"\b(?:service|internet|power|wi-?fi|connection|signal|cable|tv|phone|network) (?:is |was |went |goes |keeps "
           r"going |has been |still )?out\b(?! (?:of|for|there|to|and about))"),
+        P("out & in at again all since", r"@\w+ (?:is|are|was|went|has been|is still) out (?:in|at|again|all|"
+                                         r"since)\b"),
+        P("throttle throttles throttled throttling", r"\bthrottl(?:e|es|ed|ing)\b"),
+        P("downloaded loaded installed opened accessed verified processed completed activated redeemed connected "
+          "& be", r"\b(?:could ?n'?o?t|can ?n'?o?t|cannot|won'?t|will not) be (?:downloaded|loaded|installed|opened|"
+                  r"accessed|verified|processed|completed|activated|redeemed|connected)\b"),
         # Offline as a state the service fell into, not a feature ("play music offline").
         P("offline", r"\b(?:is|are|was|were|went|gone|goes|going|been|still|keeps? going|knocked|being|stays?|"
                      r"stayed) offline\b|\boffline (?:again|for|since|all day)\b"),
@@ -251,7 +258,7 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("hacked locked lock suspended deactivated disabled banned terminated compromised hijacked pirated",
           r"\b(?:hacked|locked out|lock(?:ed)? (?:me )?out|suspended|deactivated|disabled|banned|terminated|"
           r"compromised|hijacked|pirated)\b"),
-        P("someone somebody", r"\b(?:someone|somebody) (?:\w+ ){0,4}?(?:has |had |just |else |is )?(?:signed|logged|"
+        P("someone somebody", r"\b(?:someone|somebody) (?:\w+ ){0,5}?(?:has |had |just |else |is )?(?:signed|logged|"
                               r"hacked|got into|used|using|keeps trying|changed|accessed|stole)\b"),
         P("restore reinstate unblock unban unlock unsuspend reactivate",
           r"\b(?:restore|reinstate|unblock|unban|unlock|unsuspend|reactivate) (?:my|our)\b"),
@@ -294,8 +301,10 @@ SERVICE_CUES: tuple[Cue, ...] = (
                                           r"(?:for (?:it|this) )?twice\b|\brebuy\b|\bbuy (?:it|this|the game) again\b"),
         P("refund refunds refunding reimburse reimbursement chargeback chargebacks back backs money",
           r"\b(?:refunds?|refunding|reimburse|reimbursement|charge ?backs?|money back|my money|our money)\b"),
-        P("unauthorized unauthorised fraudulent hidden surprise extra unexpected pending bogus duplicate wrong",
-          r"\b(?:unauthori[sz]ed|fraudulent|hidden|surprise|extra|unexpected|pending|bogus|duplicate|wrong) "
+        P("unauthorized unauthorised fraudulent hidden surprise extra unexpected pending bogus duplicate wrong false "
+          "incorrect",
+          r"\b(?:unauthori[sz]ed|fraudulent|hidden|surprise|extra|unexpected|pending|bogus|duplicate|wrong|false|"
+          r"incorrect) "
           r"(?:charges?|fees?|payments?|transactions?|debits?|bill|billing)\b"),
         P("doubled went increased wrong incorrect", r"\b(?:bill|invoice|charge|fee|price|payment) (?:has |have )?"
                                                     r"(?:almost |nearly )?(?:doubled|went up|increased|is wrong|"
@@ -368,6 +377,9 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("out", r"\b(?:ran|run|running|they were|they'?re|they are|there|there'?s|you were|you'?re|you are|were|was) "
                  r"(?:completely |totally |all |always |still )?out of (?:\w+ )?(?:stock|guac\w*|food|chicken|beef|"
                  r"steak|rice|chips|forks|spoons|napkins|cups|ice|milk|bread|seats|rooms|cars|tickets|sizes?)\b"),
+        # What the brand stopped offering: "why have you discontinued ...", "you stopped selling ...".
+        P("discontinued discontinue stopped", r"\b(?:discontinued|discontinue|stopped (?:selling|stocking|making|"
+                                              r"carrying|offering))\b"),
         P("forgot forgotten forget", r"\b(?:you|u|y'?all|they|he|she|someone|staff|driver|who|store) (?:\w+ )?"
                                      r"(?:forgot|forgotten|forget) (?:to|my|our|the)\b"),
     )),

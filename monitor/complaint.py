@@ -45,6 +45,9 @@ _SERVICE_WORDS = ("help", "helps", "helpful", "please", "plz", "pls", "kindly", 
                   "loyalty", "treat", "treated", "customer")
 _NO_SENTIMENT = {"neg": 0.0, "neu": 1.0, "pos": 0.0, "compound": 0.0}  # upstream's answer when no word is rated
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Playful emojis whose descriptions VADER rates negative: a ghost on Halloween, fire for "delicious" or "great", a
+# nerd face. Their description words count as neutral in the complaint score (upstream's numbers keep them).
+_PLAYFUL_EMOJIS = {"\U0001F47B": "ghost", "\U0001F525": "fire", "\U0001F913": "nerd"}
 
 POSITIVE_DAMPING = 0.4      # in a complaint, the remaining praise ("thanks", "love it but") counts less
 VALENCE_PER_WEIGHT = 2.5    # a cue of weight 0.4 removes 1.0 valence: a neutral text lands near -0.25
@@ -127,12 +130,18 @@ class ComplaintScorer:
             and not _cue_praise.contrast_after(lowered, litotes[-1][1])
         frame = "praise" if by_litotes else self._frame(lowered, words, cues, weight, vader["compound"])
         complaint = frame is None and weight >= COMPLAINT_MIN_WEIGHT
-        valence = 0.0 if not valences else self._vader.sentence_valence(
-            tokens, valences, self._complaint_factors if complaint else self._base_factors)
-        if by_litotes or (valence < 0 and weight <= 0 and (frame == "praise" or _GRATITUDE.search(lowered))):
+        factors = self._complaint_factors if complaint else self._base_factors
+        if not lowered.isascii():
+            playful = [w for ch, w in _PLAYFUL_EMOJIS.items() if ch in text and w not in words]
+            if playful:
+                factors = {**factors, **dict.fromkeys(playful, 0.0)}
+        valence = 0.0 if not valences else self._vader.sentence_valence(tokens, valences, factors)
+        if by_litotes or (valence < 0 and weight <= 0 and (frame == "praise" or _GRATITUDE.search(lowered)
+                                                           or _cue_praise.is_resolved(lowered, words))):
             # VADER negates the praise words of the idiom; and a text that thanks or praises with no complaint cue
             # is sad about the world, not the service ("found this scary, grateful you let me talk to a person",
-            # "shout out to them for a flight that lands in time, so I won't miss the game")
+            # "shout out to them for a flight that lands in time, so I won't miss the game"); so does one that reports
+            # a fix ("Works. Blame the update.")
             valence = max(valence, 0.0)
         if complaint and "sarcasm" not in cues and _cue_praise.is_ironic_praise(lowered, words):
             cues.append("sarcasm")

@@ -39,15 +39,19 @@ HELDOUT5_NEUTRAL_CEILING = 25 / 106
 HELDOUT6_NEGATIVE_FLOOR = 95 / 118
 HELDOUT6_POSITIVE_CEILING = 0 / 49
 HELDOUT6_NEUTRAL_CEILING = 22 / 83
-# heldout7's figures before and after the seventh round (the same: no change of the round moved it), as floors and
-# ceilings: measured, not goals. The positive goal is missed there: 3 of its 17 positive posts are labelled negative
-# (goal <= 3%); 75.2% of its complaints are labelled negative (goal >= 75%).
-HELDOUT7_NEGATIVE_FLOOR = 121 / 161
-HELDOUT7_POSITIVE_CEILING = 3 / 17
+# heldout7's figures after the eighth round (README), which tuned on it: floors and ceilings, measured, not goals.
+HELDOUT7_NEGATIVE_FLOOR = 137 / 161
+HELDOUT7_POSITIVE_CEILING = 1 / 17
 HELDOUT7_NEUTRAL_CEILING = 17 / 72
-# heldout5 and heldout6 were tuned on too, but keep rows of their own below: with heldout5 pooled in, the tuning data
-# would miss the positive goal by one post (9 of 272, 3.3%), which its own row states.
-TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4")
+# heldout8's figures after the eighth round, labelled before any change of that round and never examined, as floors
+# and ceilings: measured, not goals. The positive goal is missed there: 2 of its 20 positive posts are labelled
+# negative (goal <= 3%; VADER also 2); 75.3% of its complaints are labelled negative (goal >= 75%; 75.9% before).
+HELDOUT8_NEGATIVE_FLOOR = 122 / 162
+HELDOUT8_POSITIVE_CEILING = 2 / 20
+HELDOUT8_NEUTRAL_CEILING = 18 / 68
+# Every split whose errors were examined, pooled: since the eighth round they meet the goals together (7 positive
+# posts labelled negative of 338, 2.1%). Each also keeps a row of its own below.
+TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +166,29 @@ CASES = [
     ("What is this in my salad??", "negative", {"defective"}),
     ("They gave me a voucher for the delay, but my bag is still missing.", "negative", set()),
     ("Thanks for listening, but I still have no refund after 3 weeks.", "negative", {"billing"}),
+    # Round 8. Playful emojis VADER rates negative (fire, ghost) are not complaints; thanks for kindness is praise;
+    # eagerness ("can't wait to try") is praise said through a negation; a reply that only says it works is a fix.
+    ("Steak burrito with extra guac 🔥🔥", "neutral", set()),
+    ("Thanks for your kindness, my issue was with my bank.", "positive", {"praise"}),
+    ("Can't wait to try the new menu!", "positive", {"praise"}),
+    ("I can't wait any longer for my refund.", "negative", {"billing"}),
+    ("Works. Blame the update.", "neutral", set()),
+    # Round 8 recall: calls for an answer, expected fixes, throttling, what the brand stopped offering, verdicts
+    # after the noun, longer account take-overs, passive failures, false charges.
+    ("Hello??? Anyone there?", "negative", {"frustration"}),
+    ("Can I get a reply already?", "negative", {"frustration"}),
+    ("Really @acme???", "negative", {"frustration"}),
+    ("When are you gonna fix the login page", "negative", {"demand"}),
+    ("I need this fixed today.", "negative", {"demand"}),
+    ("Messes up every order #fixyourapp", "negative", {"frustration", "demand"}),
+    ("@acme is out in my neighborhood again", "negative", {"outage"}),
+    ("Stop throttling my connection.", "negative", {"outage"}),
+    ("Files could not be downloaded from the server.", "negative", {"outage"}),
+    ("Why have you discontinued the large jars?", "negative", {"left_without"}),
+    ("Your support is horrible.", "negative", {"verdict"}),
+    ("Someone got into my old account and changed the email", "negative", {"account_access"}),
+    ("Nothing I do will let me sign in.", "negative", {"unresolved"}),
+    ("Where can I report a false charge?", "negative", {"billing"}),
 ]
 
 
@@ -349,7 +376,7 @@ def labelled(shared_data):
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
     assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                                           "heldout6", "heldout7"}
+                                           "heldout6", "heldout7", "heldout8"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
 
 
@@ -367,7 +394,8 @@ def test_heldout3_is_the_documented_random_draw(labelled):
 
 
 @pytest.mark.parametrize("split, sizes", [("heldout4", [130, 90, 60, 20]), ("heldout5", [60, 100, 70, 20]),
-                                         ("heldout6", [13, 90, 127, 20]), ("heldout7", [0, 5, 205, 40])])
+                                         ("heldout6", [13, 90, 127, 20]), ("heldout7", [0, 5, 205, 40]),
+                                         ("heldout8", [0, 17, 193, 40])])
 def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, split, sizes):
     # The README says how each was drawn (its seed, four strata); its script must reproduce its ids, in order,
     # with no id or text of any other split.
@@ -383,7 +411,7 @@ def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, sp
 
 
 def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
-    # dev, dev2, heldout and heldout2 to heldout4 were each evaluated, then their errors were seen: tuning data now.
+    # dev, dev2, heldout and heldout2 to heldout7 were each evaluated, then their errors were seen: tuning data now.
     tuning = [d for d in labelled if d.split in TUNING_SPLITS]
     ours = _rates(lambda t: scorer.score(t).label, tuning)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
@@ -394,15 +422,16 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
 
 
 # heldout3 was evaluated clean in the third round and tuned on in the fourth; heldout4 likewise in the fourth and
-# fifth, heldout5 in the fifth and sixth, heldout6 in the sixth and seventh; heldout7 was labelled before any change
-# of the seventh round and evaluated twice, before and after, its errors never examined (README). These are the
-# figures the scorer achieves there, not the goals (which heldout7 misses).
+# fifth, heldout5 in the fifth and sixth, heldout6 in the sixth and seventh, heldout7 in the seventh and eighth;
+# heldout8 was labelled before any change of the eighth round and evaluated twice, before and after, its errors never
+# examined (README). These are the figures the scorer achieves there, not the goals (which heldout8 misses).
 @pytest.mark.parametrize("split, floor, margin, positive_ceiling, neutral_ceiling", [
     ("heldout3", HELDOUT3_NEGATIVE_FLOOR, 0.25, HELDOUT3_POSITIVE_CEILING, HELDOUT3_NEUTRAL_CEILING),
     ("heldout4", HELDOUT4_NEGATIVE_FLOOR, 0.3, HELDOUT4_POSITIVE_CEILING, HELDOUT4_NEUTRAL_CEILING),
     ("heldout5", HELDOUT5_NEGATIVE_FLOOR, 0.3, HELDOUT5_POSITIVE_CEILING, HELDOUT5_NEUTRAL_CEILING),
     ("heldout6", HELDOUT6_NEGATIVE_FLOOR, 0.3, HELDOUT6_POSITIVE_CEILING, HELDOUT6_NEUTRAL_CEILING),
-    ("heldout7", HELDOUT7_NEGATIVE_FLOOR, 0.25, HELDOUT7_POSITIVE_CEILING, HELDOUT7_NEUTRAL_CEILING),
+    ("heldout7", HELDOUT7_NEGATIVE_FLOOR, 0.3, HELDOUT7_POSITIVE_CEILING, HELDOUT7_NEUTRAL_CEILING),
+    ("heldout8", HELDOUT8_NEGATIVE_FLOOR, 0.25, HELDOUT8_POSITIVE_CEILING, HELDOUT8_NEUTRAL_CEILING),
 ])
 def test_held_out_splits_keep_the_figures_measured_there(labelled, scorer, split, floor, margin, positive_ceiling,
                                                          neutral_ceiling):

@@ -1,0 +1,33 @@
+"""Reproduce the heldout8 draw: prints `source<TAB>id<TAB>stratum` for every drawn text (ids only, never texts).
+
+Drawn like heldout7 (draw_heldout7.py) from what the nine earlier splits left, with a new seed. The strata are
+heldout4's, with the positive-rich brands recomputed by the same rule from the labels of all nine earlier splits
+(AskAmex, GWRHelp and Morrisons come in), and sizes fixed from the pool sizes before any text was seen: no airline
+text is left, all 17 positive-rich ones, 193 of the 725 others, 40 of 689 ibm texts.
+
+Run from the repository root: `.venv/bin/python tests/data/devset/draw_heldout8.py [--texts]`. With `--texts`
+it prints the texts too, for labelling; that output must not be saved inside the repository.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from draw_heldout3 import main  # noqa: E402
+from draw_heldout4 import stratified  # noqa: E402  heldout4's strata, excluding heldout7 too
+
+SEED = 20261206
+# twcs brands (airlines aside) with >= 5 labels up to heldout7 of which >= 20% were positive; fixed before the draw
+RICH = {"AldiUK", "AskAmex", "ChaseSupport", "ChipotleTweets", "GWRHelp", "Morrisons", "Walmart", "marksandspencer"}
+N_AIRLINE, N_RICH, N_OTHER, N_IBM = 0, 17, 193, 40
+PRIOR = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+
+
+def draw() -> list[tuple[str, str, str]]:
+    """(source, id, stratum) of heldout8, in draw order."""
+    return stratified(SEED, PRIOR, RICH, (N_AIRLINE, N_RICH, N_OTHER, N_IBM))
+
+
+if __name__ == "__main__":
+    main(draw)
