@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 import uuid
 from contextlib import contextmanager
@@ -73,12 +74,17 @@ def pg_copy(url: str, *, restore: bool) -> None:
 
     name = url.rsplit("/", 1)[1]
     with psycopg.connect(PG_URL, autocommit=True) as conn:
+        # PostgreSQL 15 copies a database through its WAL by default, leaving a checkpoint of the whole copy
+        # to land inside the next timed step; a file copy checkpoints before it returns
+        strategy = " STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else ""
         if restore:
             conn.execute(f'DROP DATABASE "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_before"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_before"{strategy}')
         else:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}_before"')  # an earlier copy
-            conn.execute(f'CREATE DATABASE "{name}_before" TEMPLATE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}_before" TEMPLATE "{name}"{strategy}')
+        conn.execute("CHECKPOINT")
+    os.sync()
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import statistics
 import tempfile
@@ -149,6 +150,7 @@ def _keep(path: Path | None, url: str, *, restore: bool) -> None:
         shutil.copyfile(path.with_name(path.name + ".before"), path)
     else:
         shutil.copyfile(path, path.with_name(path.name + ".before"))
+    os.sync()  # the copy's ~800 MB written out now, not by the kernel during the next timed step
 
 
 def checkpoint(engine, mode: str = "PASSIVE") -> None:

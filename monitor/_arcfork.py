@@ -25,7 +25,7 @@ from typing import Callable, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 log = logging.getLogger(__name__)
-MIN_PER_WORKER = 1000  # below this a fork costs about what it saves (~40 us per arc against a few ms)
+MIN_PER_WORKER = 1000  # below this a fork costs about what it saves (~25 us per arc against a few ms)
 DEADLINE_FACTOR = 20  # parts are equal in size, so a child needs about as long as the parent
 DEADLINE_FLOOR = 60.0  # seconds: no machine that is merely busy takes this long for a part
 

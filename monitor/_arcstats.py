@@ -1,21 +1,19 @@
-"""The arc's statistics on plain lists of days, written for speed (the body of monitor.arcs).
+"""The arc's statistics on plain lists of one series' days: the level, the median, the change point.
 
-An evaluation computes tens of thousands of arcs of a dozen days each, so per-arc overhead, not
-asymptotics, is what costs; each function was timed against its alternatives on the benchmark's arcs.
-The trend (Theil-Sen and Mann-Kendall) is batched on numpy in monitor/_arctrend.py.
+monitor.arcs uses them for one series (ewma_level, change_point). A batch of arcs is computed on numpy in
+monitor/_arcbatch.py, which takes `median` and the decay table from here, so both weigh days alike.
 """
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from itertools import accumulate
 from operator import mul
-from typing import Iterable, Sequence
+from typing import Sequence
 
 _DECAY: dict[tuple[float, int], list[float]] = {}
 
 
-def _decay(half_life: float, span: int) -> list[float]:
+def decay(half_life: float, span: int) -> list[float]:
     """0.5 ** (age / half_life) for ages 0 .. span - 1 days, built once per half-life and span."""
     found = _DECAY.get((half_life, span))
     if found is None:
@@ -29,9 +27,9 @@ def ewma(xs: Sequence[int], totals: Sequence[float], counts: Sequence[int], half
     if not xs:
         return None
     newest = xs[-1]
-    decay, num, den = _decay(half_life, newest - xs[0] + 1), 0.0, 0.0
+    weights, num, den = decay(half_life, newest - xs[0] + 1), 0.0, 0.0
     for x, total, count in zip(xs, totals, counts):
-        weight = decay[newest - x]
+        weight = weights[newest - x]
         num += weight * total
         den += weight * count
     return num / den if den else None
@@ -72,28 +70,3 @@ def change_point(ys: Sequence[float], *, min_days: int, min_shift: float, min_t:
     if best is None or abs(median(ys[best[1]:]) - median(ys[:best[1]])) < min_shift:
         return None
     return best[1], best[2]
-
-
-def drop_t(before: Sequence[float], after: Sequence[float], floor: float) -> float | None:
-    """Pooled two-sample t of mean(before) - mean(after); None unless both have two days or more."""
-    n1, n2 = len(before), len(after)
-    if n1 < 2 or n2 < 2:
-        return None
-    s1, s2 = sum(before), sum(after)
-    m1, m2 = s1 / n1, s2 / n2
-    # sums of squares about the means, from sums of squares: scores lie in [-1, 1], so nothing cancels badly
-    ss = sum(map(mul, before, before)) - s1 * m1 + sum(map(mul, after, after)) - s2 * m2
-    sd = max(math.sqrt(max(ss, 0.0) / (n1 + n2 - 2)), floor)
-    return (m1 - m2) / (sd * math.sqrt(1 / n1 + 1 / n2))
-
-
-def refresh_day(ords: Sequence[int], end: int, today: int, offsets: Iterable[int]) -> int | None:
-    """The next ordinal after today on which a window of one of these lengths loses a day, or a day arrives.
-
-    `end` is the index of the first day after today."""
-    candidates = [ords[end]] if end < len(ords) else []
-    for offset in offsets:
-        oldest = bisect_right(ords, today - offset, 0, end)  # the oldest day still inside that window
-        if oldest < end:
-            candidates.append(ords[oldest] + offset)
-    return min(candidates) if candidates else None

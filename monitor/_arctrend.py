@@ -8,7 +8,7 @@ The results are exactly those of the plain definition: each pair's slope is (y_j
 float64, the sort is stable (ties keep pair order i < j, i-major), and cumulative and total weights
 are sequential sums, so no summation order depends on the batch a series happens to be in.
 
-numpy is imported here only.
+numpy is imported here and in monitor/_arcbatch.py only.
 """
 from __future__ import annotations
 
@@ -45,17 +45,35 @@ def trends(jobs: Sequence[Job]) -> list[tuple[float | None, float | None]]:
         step = max(1, MAX_CELLS // (n * (n - 1) // 2))
         for at in range(0, len(members), step):
             group = members[at:at + step]
-            for k, found in zip(group, _group_trends(n, [jobs[k] for k in group])):
+            xs = np.array([jobs[k][0] for k in group], dtype=np.float64)
+            ys = np.array([jobs[k][1] for k in group], dtype=np.float64)
+            roots = np.sqrt(np.array([jobs[k][2] for k in group], dtype=np.float64))
+            for k, found in zip(group, _group_trends(n, xs, ys, roots)):
                 out[k] = found
     return out
 
 
-def _group_trends(n: int, jobs: list[Job]) -> list[tuple[float, float | None]]:
-    """trends() of jobs of n days each."""
+def window_trends(ords: np.ndarray, ys: np.ndarray, counts: np.ndarray, first: np.ndarray,
+                  n: np.ndarray) -> tuple[list, list]:
+    """trends() of windows of flat arrays (monitor/_arcbatch.py): window i is the n[i] days from index
+    first[i]. Returns the slopes and the z values as two lists."""
+    slopes, zs = [None] * len(n), [None] * len(n)
+    for size in np.unique(n[n >= 2]).tolist():
+        members = np.flatnonzero(n == size)
+        step = max(1, MAX_CELLS // (size * (size - 1) // 2))
+        for at in range(0, len(members), step):
+            group = members[at:at + step]
+            index = first[group, None] + np.arange(size)
+            found = _group_trends(size, ords[index].astype(np.float64), ys[index],
+                                  np.sqrt(counts[index].astype(np.float64)))
+            for k, (slope, z) in zip(group.tolist(), found):
+                slopes[k], zs[k] = slope, z
+    return slopes, zs
+
+
+def _group_trends(n: int, xs: np.ndarray, ys: np.ndarray, roots: np.ndarray) -> list[tuple[float, float | None]]:
+    """trends() of series of n days each: their days, daily means and root counts as rows."""
     first, second = _pair_index(n)
-    xs = np.array([j[0] for j in jobs], dtype=np.float64)
-    ys = np.array([j[1] for j in jobs], dtype=np.float64)
-    roots = np.sqrt(np.array([j[2] for j in jobs], dtype=np.float64))
     gaps = xs[:, second] - xs[:, first]
     slopes = (ys[:, second] - ys[:, first]) / gaps
     weights = roots[:, first] * roots[:, second] * gaps
@@ -64,7 +82,7 @@ def _group_trends(n: int, jobs: list[Job]) -> list[tuple[float, float | None]]:
     cumulative = np.cumsum(np.take_along_axis(weights, order, axis=1), axis=1)
     half = np.cumsum(weights, axis=1)[:, -1] / 2
     at = np.minimum((cumulative < half[:, None]).sum(axis=1), slopes.shape[1] - 1)
-    medians = ordered[np.arange(len(jobs)), at].tolist()
+    medians = ordered[np.arange(len(xs)), at].tolist()
     if n < 4:
         return [(m, None) for m in medians]
     s = ((slopes > 0).sum(axis=1) - (slopes < 0).sum(axis=1)).tolist()

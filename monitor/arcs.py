@@ -21,11 +21,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from operator import truediv
 from typing import Any, Sequence
 
 from monitor import _arcstats as stats
-from monitor._arctrend import trend, trends
+from monitor._arcbatch import window_columns
+from monitor._arctrend import trend
 from monitor.types import ArcPoint
 
 TRENDS = ("declining", "stable", "improving")
@@ -174,76 +174,23 @@ def compute_fields(s: Series, *, today: date, params: ArcParams = ArcParams()) -
 
 
 def compute_many(series: Sequence[Series], *, today: date, params: ArcParams = ArcParams()) -> list[dict[str, Any]]:
-    """compute_fields of each series, with all their trends computed in one batch (monitor._arctrend)."""
-    plan = _plan(params)
-    windows = [_window(s, today.toordinal(), params, plan) for s in series]
-    jobs = [job for w in windows for job in w.jobs]
-    found = iter(trends(jobs))
-    return [_fields(w, [next(found) for _ in w.jobs], today, params) for w in windows]
-
-
-@dataclass
-class _Window:
-    """One series cut into the arc's windows, before its trends are computed."""
-
-    s: Series
-    end: int  # index of the first day after today
-    look: int  # first day of the level's lookback
-    recent: int  # first day of the last 30 days
-    prior: int  # first day of the prior window
-    xs: list[int]  # the trend window's days
-    ys: list[float]  # and their means
-    r_ys: list[float]  # the last 30 days' means
-    prior_ys: list[float]  # the prior window's means
-    enough: bool  # enough days in the trend window for a trend
-    cp: tuple[int, float] | None  # change point: (index in xs, shift)
-    refresh: int | None
-    jobs: list[tuple]  # the trend window's, then the last 30 days', if each has enough days
-
-
-def _window(s: Series, t: int, params: ArcParams, plan: tuple) -> _Window:
-    lookback, window, recent_days, prior_start, offsets, recent_min = plan
-    ords, totals, counts = s.ords, s.totals, s.counts
-    end = bisect_right(ords, t)  # days after today do not count yet
-    look, first = bisect_left(ords, t - lookback + 1, 0, end), bisect_left(ords, t - window + 1, 0, end)
-    recent, prior = bisect_left(ords, t - recent_days + 1, 0, end), bisect_left(ords, t - prior_start + 1, 0, end)
-    xs, day_counts = ords[first:end], counts[first:end]
-    ys = list(map(truediv, totals[first:end], day_counts))
-    r_ys = ys[recent - first:] if recent >= first else list(map(truediv, totals[recent:end], counts[recent:end]))
-    prior_ys = ys[:recent - first] if prior == first <= recent else list(
-        map(truediv, totals[prior:recent], counts[prior:recent]))
-    enough = len(xs) >= params.min_days
-    cp = _change_point(ys, params) if enough else None
-    refresh = stats.refresh_day(ords, end, t, offsets)
-    if cp and xs[cp[0]] + params.cp_recent_days > t:
-        refresh = min(x for x in (refresh, xs[cp[0]] + params.cp_recent_days) if x is not None)
-    jobs = [(xs, ys, day_counts)] if enough else []
-    if end - recent >= recent_min:
-        jobs.append((ords[recent:end], r_ys, counts[recent:end]))
-    return _Window(s, end, look, recent, prior, xs, ys, r_ys, prior_ys, enough, cp, refresh, jobs)
-
-
-def _fields(w: _Window, found: list[tuple], today: date, params: ArcParams) -> dict[str, Any]:
-    """The fields of a cut series, given its jobs' (slope, z)."""
-    t, (ords, totals, counts, negs) = today.toordinal(), (w.s.ords, w.s.totals, w.s.counts, w.s.negatives)
-    end, recent, prior = w.end, w.recent, w.prior
-    slope, slope_z = found[0] if w.enough else (None, None)
-    recent_slope, recent_z = found[-1] if len(w.jobs) > w.enough else (None, None)
-    mentions_30d, prior_count, recent_negs = sum(counts[recent:end]), sum(counts[prior:recent]), negs[recent:end]
-    cp_day = w.xs[w.cp[0]] if w.cp else None
-    fields = {
-        "as_of": today, "level": stats.ewma(ords[w.look:end], totals[w.look:end], counts[w.look:end],
-                                            params.half_life_days),
-        "mean_30d": sum(totals[recent:end]) / mentions_30d if mentions_30d else None,
-        "mean_prior": sum(totals[prior:recent]) / prior_count if prior_count else None,
-        "slope": slope, "slope_z": slope_z, "recent_slope": recent_slope, "recent_z": recent_z,
-        "negative_7d": sum(negs[bisect_left(ords, t - 6, 0, end):end]), "negative_30d": sum(recent_negs),
-        "negative_days_30d": len(recent_negs) - recent_negs.count(0), "mentions_30d": mentions_30d,
-        "active_days": len(w.xs), "change_point": date.fromordinal(cp_day) if cp_day else None,
-        "shift": w.cp[1] if w.cp else None, "drop_t": stats.drop_t(w.prior_ys, w.r_ys, params.std_floor),
-        "refresh_on": date.fromordinal(w.refresh) if w.refresh is not None else None}
-    fields["trend"] = classify(fields, today=today, params=params) if w.enough else "stable"
-    return fields
+    """compute_fields of each series, all computed together on arrays (monitor/_arcbatch.py)."""
+    c = window_columns(series, today.toordinal(), params, _plan(params))
+    out = []
+    for (level, mean_30d, mean_prior, slope, slope_z, recent_slope, recent_z, negative_7d, negative_30d,
+         negative_days_30d, mentions_30d, active_days, cp_day, shift, drop_t, refresh, enough) in zip(
+            c["level"], c["mean_30d"], c["mean_prior"], c["slope"], c["slope_z"], c["recent_slope"], c["recent_z"],
+            c["negative_7d"], c["negative_30d"], c["negative_days_30d"], c["mentions_30d"], c["active_days"],
+            c["cp_day"], c["shift"], c["drop_t"], c["refresh"], c["enough"]):
+        fields = {
+            "as_of": today, "level": level, "mean_30d": mean_30d, "mean_prior": mean_prior, "slope": slope,
+            "slope_z": slope_z, "recent_slope": recent_slope, "recent_z": recent_z, "negative_7d": negative_7d,
+            "negative_30d": negative_30d, "negative_days_30d": negative_days_30d, "mentions_30d": mentions_30d,
+            "active_days": active_days, "change_point": date.fromordinal(cp_day) if shift is not None else None,
+            "shift": shift, "drop_t": drop_t, "refresh_on": date.fromordinal(refresh) if refresh is not None else None}
+        fields["trend"] = classify(fields, today=today, params=params) if enough else "stable"
+        out.append(fields)
+    return out
 
 
 def classify(f: dict, *, today: date, params: ArcParams) -> str:
