@@ -81,7 +81,7 @@ def _sqlite_time(value: datetime) -> str:
 
 
 def _pg_time(value: datetime) -> str:
-    # psycopg sends a str as 'unknown', so PostgreSQL parses it straight into the timestamptz column
+    # text crosses the process boundary faster than a datetime; the parent parses it back for binary COPY
     return value.isoformat(" ")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
@@ -42,6 +43,7 @@ class ImportSummary:
 # The insert's columns: the parent's three, a prepared row's mention columns, the score's, then constants.
 _INSERT_COLUMNS = ("author_id", "source", "fetched_at") + ROW_COLUMNS + SCORE_COLUMNS + ("deleted",)
 _TAIL = (False,)
+_from_iso = datetime.fromisoformat
 _KEY = ("platform", "external_id")
 _NORM_AT = AUTHOR_AT + 1
 _SAMPLE = 64  # rows of each batch looked up before the whole batch is
@@ -156,7 +158,10 @@ class _Writer:
         for r in rows:
             author_id = ids[(r[0], r[_NORM_AT])]
             score, claim = scores[r[3]]
-            params.append((author_id, *head_rest, *r[:AUTHOR_AT], *score, *_TAIL))
+            if self.sqlite:
+                params.append((author_id, *head_rest, *r[:AUTHOR_AT], *score, *_TAIL))
+            else:  # binary COPY takes a datetime (the workers send text: it pickles several times faster)
+                params.append((author_id, *head_rest, r[0], r[1], _from_iso(r[2]), *r[3:AUTHOR_AT], *score, *_TAIL))
             if claim and claim > claims.get(author_id, 0.0):
                 claims[author_id] = claim
         return params, claims
