@@ -13,6 +13,8 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy.engine import Connection
 
+from monitor._bulk import copy_types
+
 SQLITE_IN_LIMIT = 900  # bound parameters per IN list, under SQLite's default limit of 999
 _JSON = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps builds an encoder per call
 
@@ -44,9 +46,8 @@ class Codec:
         return date.fromisoformat(value)
 
     def json(self, value: Any) -> Any:
-        """A value for a JSON column: text on SQLite; on PostgreSQL the value itself, which binary
-        COPY (the only way this module writes JSON there) serialises."""
-        return _JSON(value) if self.sqlite and value is not None else value
+        """A value for a JSON column, as compact JSON text (binary COPY sends it as text on PostgreSQL)."""
+        return None if value is None else _JSON(value)
 
     def day_ordinal(self, column: str) -> str:
         """SQL for a date column as Python's date.toordinal()."""
@@ -117,19 +118,13 @@ def fetch_in(conn: Connection, sql: str, keys: list, before: Sequence = (), afte
     return found
 
 
-def column_types(conn: Connection, table: str) -> dict[str, str]:
-    """PostgreSQL: each column's type name, for binary COPY."""
-    return dict(fetch(conn, "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
-                            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", [table]))
-
-
 def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple], *,
               types_of: str | None = None) -> None:
     """COPY rows into a PostgreSQL table (the fastest way in: PERFORMANCE.md); in binary, which halves
-    the client's cost, when `types_of` names the table whose column types to send."""
+    the client's cost, when `types_of` names the table whose column types to send (JSON as its text)."""
     cur = cursor(conn)
     binary = " (FORMAT BINARY)" if types_of else ""
-    types = column_types(conn, types_of) if types_of else {}
+    types = copy_types(conn, types_of) if types_of else {}
     try:
         with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
             if types:
