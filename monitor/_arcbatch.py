@@ -116,7 +116,8 @@ def _sums(f: _Flat, look, recent, prior, week, end, params) -> dict[str, list]:
 
 
 def _drop_t(f: _Flat, ys: np.ndarray, before, after, floor: float) -> list:
-    """stats.drop_t of each series' prior-window means against its last 30 days' (None below 2 days each)."""
+    """Each series' pooled two-sample t of its prior window's daily means against its last 30 days'
+    (None unless both have two days or more): how clearly the series turned down."""
     n1, n2 = f.per_arc(before), f.per_arc(after)
     s1, s2 = f.per_arc(before, ys), f.per_arc(after, ys)
     squares = ys * ys
@@ -163,8 +164,8 @@ def _best_splits(y: np.ndarray, n: int, k: int, params) -> tuple[np.ndarray, np.
 
 
 def _refresh(f: _Flat, end: np.ndarray, t: int, offsets: Sequence[int], cp_refresh: np.ndarray) -> list:
-    """stats.refresh_day of each series: the next day after today on which a window of one of these
-    lengths loses a day, or a day arrives; or the day its change point stops counting, if sooner."""
+    """Each series' next day after today on which a window of one of these lengths loses a day, or a day
+    arrives; or the day its change point stops counting, if sooner. None if never."""
     last = f.start + np.bincount(f.arc, minlength=f.n)
     soonest = cp_refresh.copy()
     later = end < last  # a day after today: the arc changes when it arrives

@@ -25,7 +25,6 @@ class Codec:
     def __init__(self, conn: Connection):
         self.sqlite = conn.dialect.name == "sqlite"
         self.mark = "?" if self.sqlite else "%s"
-        self.json_mark = "?" if self.sqlite else "%s::json"
 
     def day(self, value: date | None) -> Any:
         """A date as the driver stores it."""

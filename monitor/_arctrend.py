@@ -36,21 +36,14 @@ def trends(jobs: Sequence[Job]) -> list[tuple[float | None, float | None]]:
     returns) and slopes over one-day gaps, the noisiest, count least. The slope is the smallest pair
     slope at which the sorted pairs' cumulative weight reaches half the total (None below 2 days); z
     is None below 4 days."""
-    out: list[tuple[float | None, float | None]] = [(None, None)] * len(jobs)
-    by_size: dict[int, list[int]] = {}
-    for k, job in enumerate(jobs):
-        if len(job[0]) >= 2:
-            by_size.setdefault(len(job[0]), []).append(k)
-    for n, members in by_size.items():
-        step = max(1, MAX_CELLS // (n * (n - 1) // 2))
-        for at in range(0, len(members), step):
-            group = members[at:at + step]
-            xs = np.array([jobs[k][0] for k in group], dtype=np.float64)
-            ys = np.array([jobs[k][1] for k in group], dtype=np.float64)
-            roots = np.sqrt(np.array([jobs[k][2] for k in group], dtype=np.float64))
-            for k, found in zip(group, _group_trends(n, xs, ys, roots)):
-                out[k] = found
-    return out
+    n = np.fromiter((len(job[0]) for job in jobs), np.int64, len(jobs))
+    first = np.zeros(len(jobs), np.int64)
+    np.cumsum(n[:-1], out=first[1:])
+
+    def flat(part: int, dtype) -> np.ndarray:
+        return np.fromiter((v for job in jobs for v in job[part]), dtype, int(n.sum()))
+
+    return list(zip(*window_trends(flat(0, np.int64), flat(1, np.float64), flat(2, np.int64), first, n)))
 
 
 def window_trends(ords: np.ndarray, ys: np.ndarray, counts: np.ndarray, first: np.ndarray,
