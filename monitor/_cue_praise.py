@@ -34,8 +34,9 @@ _IRONIC_PRAISE = re.compile(
     r"brilliant|lovely)\b|\b(?:gotta|got to|always|don'?t you) love\b|\bnothing (?:quite )?(?:like|beats) (?:a|an|"
     r"the|being|sitting|waiting|getting)\b|\b(?:real|very|so) classy\b|\bjust what (?:i|we) needed\b")
 
+# every match of _RESOLVED holds one of these
 _RESOLVED_WORDS = frozenset("fixed resolved solved sorted working works back good problem worked did thanks thank "
-                            "refunded".split())  # every match of _RESOLVED holds one
+                            "refunded resolve fix solve resolves fixes solves".split())
 # Lookbehinds at every position are slow in Python's re: match the words, then look back at what precedes them.
 _RESOLVED = re.compile(
     r"\b(?P<done>fixed|resolved|solved|sorted(?: out| it)?)\b"  # "fixed" unless "not fixed", "get it fixed"...
@@ -46,6 +47,9 @@ _RESOLVED = re.compile(
     r"resolving|"
     r"sorting|the fix|the help|helping|your help|getting back|the quick|the fast|the speedy|looking into)|refunded "
     r"(?:me|us|my|our|the|in full|quickly|promptly|straight away|right away))\b"
+    # a fix confirmed, not asked about: "logging out does resolve the error", "that fixes it"
+    r"|\b(?:(?:does|did) (?:resolve|fix|solve)|(?:that|this|which) (?:resolves|fixes|solves)) (?:it|the|this|that|"
+    r"my|everything)\b(?![^.!?]*\?)"
     # a reply that is only the news: "Works. Blame the update.", "@acme It works now!"
     r"|(?:^|[.!?] )(?:@\w+ )*(?:it |that |all |everything )?works(?: now| again| fine| perfectly)?(?=[.!]|$)")
 _NEGATED_STATUS = re.compile(r"(?:\bnot|n't|\bnever) $")
@@ -151,13 +155,18 @@ _LITOTES = re.compile(
     r"wonderful) (?:things|words)\b|\b(?:couldn'?t|could not|can'?t|cannot) (?:be|have been|have asked for|ask "
     r"for) (?:any |much )?(?:happier|better|more (?:pleased|grateful|thankful|satisfied|impressed|happy))\b"
     r"|\b(?:doesn'?t|does not|don'?t|do not|can'?t|cannot|couldn'?t|won'?t) get (?:any |much )?better "
-    r"than\b|\bnever (?:fails?|failed) to (?:amaze|impress|deliver)\b"
+    r"th[ae]n\b|\bnever (?:fails?|failed) to (?:amaze|impress|deliver)\b"
     r"|\bnever (?:felt|looked|tasted|slept) (?:so |any )?(?:better|more alive)\b"
     r"|\bnever disappoints?\b|\b(?:not|wasn'?t|weren'?t|never been|won'?t be) (?:at all |one bit )?disappointed\b"
     r"|\b(?:never|haven'?t|have not|hasn'?t|has not|didn'?t|did not|not|no|without|zero)(?: (?:ever|even|once|had|"
-    r"have|having|been|experienced|seen|found|ran into|run into|encountered|got|gotten|a|an|any|one|single|the "
-    rf"slightest|more|further|real|major|other))* {_PROBLEM}\b(?![^.!?]{{0,40}}\b(?:until|till|til|before|now|"
-    r"today|anymore|any more|but|except|recently|lately)\b)"
+    r"have|having|been|experienced|seen|noticed|found|ran into|run into|encountered|got|gotten|a|an|any|one|single|"
+    r"the slightest|more|further|real|major|other|yet|of the|such))*"
+    # one free word after "any", "no" or "the" ("any battery issues", "of the usual issues"), but not whose
+    # problem; "not a router problem" says where the problem is, not that there is none
+    r"(?:(?:(?<=\bany)|(?<=\bno)|(?<=\bzero)|(?<=\bthe)) (?!(?:my|our|your|his|her|their|its|this|that|these|"
+    r"those|the|same)\b)[a-z]+)?"
+    rf" {_PROBLEM}\b(?![^.!?]{{0,40}}\b(?:until|till|til|before|now|today|anymore|any more|but|except|recently|"
+    r"lately|fixed|resolved|solved|sorted|addressed|looked at|dealt with|answered)\b)"
     r"|\b(?:isn'?t|ain'?t|wasn'?t|aren'?t) (?:this|that|it|he|she|they|these|those) (?:just )?(?:the )?(?:best|"
     r"cutest|greatest|coolest|nicest|sweetest|prettiest|loveliest|finest|most (?:amazing|beautiful|adorable))\b"
     r"|\bain'?t (?:no|nothing)(?: \w+)? like\b|\b(?:isn'?t|is not|wouldn'?t be|not) complete (?:without|unless)\b"

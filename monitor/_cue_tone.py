@@ -12,12 +12,14 @@ _PRAISE_WORDS = "great good nice fantastic brilliant excellent awesome amazing w
 
 _FOR_FAILING = (rf"(?: (?:so much|a lot|again|very much|guys|y'?all))?,? (?:@\w+ ,?)?(?:for|on)? ?{FAILING}\b"
                 r"(?![- ]?free)")
-# What may follow a negation without making it a complaint: "not sure", "can't wait", "never disappoint".
-_NOT_A_PROBLEM = (r"\s+(?!(?:only|just|bad|too|sure|worry|wait|a problem|an issue|that|so|as|be|mind|care|know|think|"
-                  r"forget|hesitate|miss|stop|doubt|beat|imagine|get enough|say enough|recommend|complain|go back|"
-                  r"going "
-                  r"back|regret|disappoint|let (?:you|me|us) down|put (?:it|this|them) down|give (?:it|this|them) up|"
-                  r"trade|be (?:happier|better|more)|have to|need to|hurt|fail|ask for|compare|tell)\b)(?:\w+ )?\w+")
+# What may follow a negation without making it a complaint: "not sure", "can't wait", "never disappoint", "not merely
+# a thriller but ..."; also after an adverb ("can't really complain", "never even hesitate"), though "can't really be
+# used" stays a complaint.
+_NOT_A_PROBLEM = (r"\s+(?!(?:(?:really|even|truly|honestly|quite) (?!be\b))?(?:only|just|merely|simply|least|bad|too|"
+                  r"sure|worry|wait|a problem|an issue|that|so|as|be|mind|care|know|think|forget|hesitate|miss|stop|"
+                  r"doubt|beat|imagine|get enough|say enough|recommend|complain|go back|going back|regret|disappoint|"
+                  r"let (?:you|me|us) down|put (?:it|this|them) down|give (?:it|this|them) up|trade|have to|need to|"
+                  r"hurt|fail(?:s|ed)?|ask for|compare|tell)\b)(?:\w+ )?\w+")
 
 # What a brand did to the author, after "you" or "your team": "you lost my bag", "your driver cancelled my ride".
 _DID_WRONG_WORDS = ("moved changed switched lost cancelled canceled charged overcharged gave took deleted removed "
@@ -57,8 +59,14 @@ TONE_CUES: tuple[Cue, ...] = (
           r"\b(?:cancel(?:l?ing|l?ed|lation|s)?|close|closing|terminate|terminating|end|ending|drop|dropping|quit|"
           r"quitting) (?:my|our|"
           r"the) (?:account|subscription|service|membership|contract|plan|card|prime|policy|line)\b"),
+        # Someone who switches ("switching to X" opening a post counts), not a feature one can switch to ("the option
+        # to switch to dark mode").
         P("switch switching switched moving port porting ship",
-          r"\b(?:switch(?:ing|ed)?|moving|port(?:ing)?|jump(?:ing)? ship) (?:over |back )?to\b(?! (?:you|u|your)\b)"),
+          r"(?:^|[.!?] |@\w+ |\b(?:i|we|i'?m|im|we'?re|i'?ve|we'?ve|i'?ll|we'?ll|i'?d|we'?d|just|considering|"
+          r"thinking (?:of|about)|"
+          r"(?:forced|going|about|ready|time|want|need|decided|plan|planning|have|had) to|gonna|wanna|will|might|"
+          r"may|should) (?:\w+ )?)(?:switch(?:ing|ed)?|moving|port(?:ing)?|jump(?:ing)? ship) (?:over |back )?to\b"
+          r"(?! (?:you|u|your)\b)"),
         P("looking", r"\blooking (?:around )?(?:for|at) (?:an? )?(?:new|different|another|other|alternative)\b"),
         P("alternative alternatives around", r"\b(?:looking|searching) (?:around )?(?:for|at) alternatives?\b|"
                                              r"\bstarting to look around\b"),
@@ -267,7 +275,8 @@ TONE_CUES: tuple[Cue, ...] = (
     Cue("negated_action", 0.2, (
         # A weak, generic signal: in customer talk a negated verb is usually a problem ("it doesn't show", "I never
         # got"). Idioms where the negation praises ("can't put it down", "never going back") are excluded.
-        P("not never longer", rf"\bn(?:ot|ever|o longer){_NOT_A_PROBLEM}"),
+        # "as fast, if not faster": a concession, not a failure
+        P("not never longer", rf"(?<!\bif )\bn(?:ot|ever|o longer){_NOT_A_PROBLEM}"),
         P("cannot unable", rf"\bcannot{_NOT_A_PROBLEM}|\bunable to{_NOT_A_PROBLEM}"),
         P("t", rf"n't{_NOT_A_PROBLEM}"),
         P("isnt arent wasnt werent dont doesnt didnt cant wont havent hasnt",

@@ -13,6 +13,9 @@ from monitor._cue_tone import TONE_CUES
 _FAILING_TO = (r" (?:working|loading|connecting|responding|opening|syncing|printing|sending|downloading|updating|"
                r"charging|playing|showing|receiving|accepting|functioning|allowing (?:me|us)|letting (?:me|us))\b")
 
+# Not after "had it", "have this"...: how long the author has owned something is no wait.
+_NOT_OWNED = "".join(rf"(?<!\b{verb} {thing} )" for verb in ("have", "had") for thing in ("it", "this", "mine"))
+
 SERVICE_CUES: tuple[Cue, ...] = (
     Cue("waiting", 0.35, (
         P("wait waited waiting", rf"\bwait(?:ed|ing)?\b[^.!?]{{0,25}}?\b{COUNT} ?\+? ?{SPAN}\b"),
@@ -27,9 +30,10 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("heard received gotten got", r"\b(?:haven'?t|have not|hasn'?t|has not|didn'?t|did not|never|still not|"
           r"not yet) (?:heard|received|gotten|got) (?:back|a reply|a response|an answer|anything|any|a call)\b"),
         P("been", rf"\bbeen (?:over |almost |nearly |about |more than )?{COUNT} {SPAN}\b"),
-        P(SPAN_WORDS + " & now already without later", "|".join(rf"\b{lead} (?:over |almost |nearly |more than "
-                                                                rf")?{COUNT} {SPAN} (?:now|already|without|"
-                               r"later)\b" for lead in ("for", "over", "after"))),
+        # "for 3 days now", but not how long the author has owned something ("we've had this for two months now")
+        P(SPAN_WORDS + " & now already without later",
+          "|".join(rf"{_NOT_OWNED}\b{lead} (?:over |almost |nearly |more than )?{COUNT} {SPAN} (?:now|already|without|"
+                   r"later)\b" for lead in ("for", "over", "after"))),
         P("later", rf"\b{COUNT} {SPAN} later\b"),
         P("long", r"\bhow long (?:do|does|will|until|before|should|is|are|has|have)\b"),
         P("hours days weeks months ages", r"\b(?:for|been|like this for|over|in) (?:hours|days|weeks|months|ages)\b"
@@ -53,8 +57,9 @@ SERVICE_CUES: tuple[Cue, ...] = (
         P("stuck stranded tarmac runway sitting", r"\bstranded\b|\bstuck (?:in|at|on|here|for|inside|outside|"
                                                   r"overnight)\b|\b(?:on|at) the (?:tarmac|runway)\b|\b(?:still|been|"
                                                   r"are|were|we'?re|i'?m|am) (?:sitting|stuck) (?:here|on|in|at)\b"),
-        P("late", rf"\b{COUNT} ?{SPAN} late\b|\b(?:running|arrived|arriving|always|too|is|was|are|were) "
-                  r"late\b(?! (?:check|checkout|booking|night|notice|fee))|\blate again\b"),
+        # "it's never too late to ..." denies lateness
+        P("late", rf"\b{COUNT} ?{SPAN} late\b|(?<!\bnever )(?<!\bnot )\b(?:running|arrived|arriving|always|too|is|"
+                  r"was|are|were) late\b(?! (?:check|checkout|booking|night|notice|fee))|\blate again\b"),
         P("connection connections connecting", r"\bmiss(?:ed|ing)? (?:my|our|the|a) (?:connections?|connecting "
                                                r"(?:flight|train))\b"),
     )),
@@ -231,7 +236,8 @@ SERVICE_CUES: tuple[Cue, ...] = (
                         r"dial ?tone|tv|cable|phone service|heat|hot water|water)\b"),
         P("trouble problem problems difficulty difficulties issues",
           r"\bhaving (?:trouble|problems?|issues|difficult(?:y|ies))\b|\b(?:trouble|problems?|difficult(?:y|ies)) "
-          r"(?:with|buying|logging|getting|connecting|accessing|using|paying|ordering|signing|downloading)\b"),
+          r"(?:with(?! (?:theirs|his|hers)\b)|buying|logging|getting|connecting|accessing|using|paying|ordering|"
+          r"signing|downloading)\b"),  # trouble "with his" is someone else's
         P("until till til", r"\bnever (?:had|seen|experienced) (?:a |an |any |such )?(?:\w+ )?(?:problems?|issues?|"
                             r"trouble)\b[^.!?]{0,30}\b(?:until|till|til)\b"),
         P("blank black crapped conked bricked", r"\b(?:comes out|came out|shows|showing|goes|went|is|turns) blank\b|"

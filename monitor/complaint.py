@@ -74,7 +74,8 @@ _HOW_TO = re.compile(
 # "Thanks! I'm waiting for your reply": waiting as the state of things, with no time and no "still", in a text
 # that thanks. With no other cue it is courtesy, not a complaint about waiting.
 _AWAITING = re.compile(r"\b(?P<be>am|i'?m|i am|we'?re|we are|are) (?:now )?(?:waiting|awaiting)\b")
-_GRATITUDE = re.compile(r"\b(?:thanks?|thank you|thx|ty|appreciated?|grateful)\b")
+# "thankyou", "thnx" and a British "cheers" thank too
+_GRATITUDE = re.compile(r"\b(?:thanks?|thank ?you|thx|thnx|thanx|ty|cheers|appreciated?|grateful)\b")
 AWAITING_SCALE = 0.25
 _SELF_CAUSED_FOUND = _cue_engine.fast_finder(_SELF_CAUSED.pattern)
 _HOW_TO_FOUND = _cue_engine.fast_finder(_HOW_TO.pattern)

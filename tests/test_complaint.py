@@ -43,15 +43,25 @@ HELDOUT6_NEUTRAL_CEILING = 22 / 83
 HELDOUT7_NEGATIVE_FLOOR = 137 / 161
 HELDOUT7_POSITIVE_CEILING = 1 / 17
 HELDOUT7_NEUTRAL_CEILING = 17 / 72
-# heldout8's figures after the eighth round, labelled before any change of that round and never examined, as floors
-# and ceilings: measured, not goals. The positive goal is missed there: 2 of its 20 positive posts are labelled
-# negative (goal <= 3%; VADER also 2); 75.3% of its complaints are labelled negative (goal >= 75%; 75.9% before).
+# heldout8's figures after the ninth round (README), which tuned on it: floors and ceilings, measured, not goals.
 HELDOUT8_NEGATIVE_FLOOR = 122 / 162
-HELDOUT8_POSITIVE_CEILING = 2 / 20
+HELDOUT8_POSITIVE_CEILING = 1 / 20
 HELDOUT8_NEUTRAL_CEILING = 18 / 68
-# Every split whose errors were examined, pooled: since the eighth round they meet the goals together (7 positive
-# posts labelled negative of 338, 2.1%). Each also keeps a row of its own below.
-TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
+# heldout9's figures after the ninth round, labelled before any change of that round and never examined, as floors
+# and ceilings: measured, not goals. 76.6% of its complaints are labelled negative (goal >= 75%; VADER 39.0%) and none
+# of its 18 positive posts (VADER none), before and after the round's changes alike.
+HELDOUT9_NEGATIVE_FLOOR = 108 / 141
+HELDOUT9_POSITIVE_CEILING = 0 / 18
+HELDOUT9_NEUTRAL_CEILING = 25 / 91
+# Every split whose errors were examined, pooled: since the ninth round they meet the goals together (8 positive
+# posts labelled negative of 358, 2.2%). Each also keeps a row of its own below.
+TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+                 "heldout8")
+# Ground-truth snippets rated 2.0 or more (clearly positive by ~10 raters) that the scorer labels negative, and those
+# rated -2.0 or less that it labels negative, after the ninth round: ceilings and floors, measured (README). VADER:
+# 24 / 196 / 4 clearly positive labelled negative, 149 / 1,114 / 58 clearly negative.
+CLEARLY_RATED = [("amazonReviewSnippets", 23, 787, 215, 283), ("movieReviewSnippets", 218, 2187, 1241, 2052),
+                 ("nytEditorialSnippets", 4, 50, 61, 69)]
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +199,31 @@ CASES = [
     ("Someone got into my old account and changed the email", "negative", {"account_access"}),
     ("Nothing I do will let me sign in.", "negative", {"unresolved"}),
     ("Where can I report a false charge?", "negative", {"billing"}),
+    # Round 9. Absence of problems, however it is worded, is praise; a problem "not a router problem" locates is not.
+    ("Never noticed any battery issues with mine.", "positive", {"praise"}),
+    ("Not had any of the usual issues this time.", "positive", {"praise"}),
+    ("Not a router problem, the app itself crashes on launch.", "negative", {"outage"}),
+    # Someone who switches is churn; a feature one can switch to is not. A fix confirmed is a fix; "cheers" thanks.
+    ("I'm switching to another bank next month.", "negative", {"churn_intent"}),
+    ("The app lets you switch to dark mode in settings.", "neutral", set()),
+    ("Logging out and in again does resolve the error. Thanks.", "positive", {"resolved"}),
+    ("Thankyou! I was afraid I would miss the show.", "neutral", set()),
+    ("We've had this for two months now and love it.", "positive", set()),
+]
+
+# Round 9: text, a cue that must not fire. Owning something for a while is not waiting, nor is "never too late"; a
+# concession ("if not faster"), an adverb before a harmless verb ("can't really complain"), "never fails to" and
+# another's trouble ("with his") are no complaint; a fix asked about is no fix.
+ABSENT_CUES = [
+    ("We've had this for two months now and love it.", "waiting"),
+    ("It's never too late to book a seat.", "waiting"),
+    ("The new checkout is as fast as the old one, if not faster.", "negated_action"),
+    ("I can't really complain.", "negated_action"),
+    ("It never fails to make my day.", "negated_action"),
+    ("My brother has trouble with his, but mine is fine.", "outage"),
+    ("Never noticed any battery issues with mine.", "outage"),
+    ("The app lets you switch to dark mode in settings.", "churn_intent"),
+    ("So that fixes my problem?", "resolved"),
 ]
 
 
@@ -197,6 +232,11 @@ def test_hand_written_cases(scorer, text, label, cues):
     score = scorer.score(text)
     assert score.label == label, score
     assert cues <= set(score.cues), score
+
+
+@pytest.mark.parametrize("text,cue", ABSENT_CUES, ids=[c[0][:40] for c in ABSENT_CUES])
+def test_cues_that_must_not_fire(scorer, text, cue):
+    assert cue not in scorer.score(text).cues
 
 
 def test_vader_parts_are_upstream_and_label_follows_score(scorer):
@@ -305,6 +345,7 @@ def test_trigger_gating_never_changes_which_cues_fire():
         "your driver cancelled my ride", "thanks for nothing", "great job losing my bag", "2 hour wait at the gate",
         "the crew was lovely", "thanks for rebooking us", "but the agent fixed it", "fraudulent charge",
         "#epicfail", "ughhh", "frustrated and disappointed", "not disappointed at all", "my ass"]
+    texts += [t.lower() for t, _ in ABSENT_CUES]
     for text in texts:
         assert matcher.find(text) == matcher.find_ungated(text), text
 
@@ -376,7 +417,7 @@ def labelled(shared_data):
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
     assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                                           "heldout6", "heldout7", "heldout8"}
+                                           "heldout6", "heldout7", "heldout8", "heldout9"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
 
 
@@ -395,7 +436,7 @@ def test_heldout3_is_the_documented_random_draw(labelled):
 
 @pytest.mark.parametrize("split, sizes", [("heldout4", [130, 90, 60, 20]), ("heldout5", [60, 100, 70, 20]),
                                          ("heldout6", [13, 90, 127, 20]), ("heldout7", [0, 5, 205, 40]),
-                                         ("heldout8", [0, 17, 193, 40])])
+                                         ("heldout8", [0, 17, 193, 40]), ("heldout9", [0, 0, 210, 40])])
 def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, split, sizes):
     # The README says how each was drawn (its seed, four strata); its script must reproduce its ids, in order,
     # with no id or text of any other split.
@@ -411,7 +452,7 @@ def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, sp
 
 
 def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
-    # dev, dev2, heldout and heldout2 to heldout7 were each evaluated, then their errors were seen: tuning data now.
+    # dev, dev2, heldout and heldout2 to heldout8 were each evaluated, then their errors were seen: tuning data now.
     tuning = [d for d in labelled if d.split in TUNING_SPLITS]
     ours = _rates(lambda t: scorer.score(t).label, tuning)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
@@ -422,9 +463,10 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
 
 
 # heldout3 was evaluated clean in the third round and tuned on in the fourth; heldout4 likewise in the fourth and
-# fifth, heldout5 in the fifth and sixth, heldout6 in the sixth and seventh, heldout7 in the seventh and eighth;
-# heldout8 was labelled before any change of the eighth round and evaluated twice, before and after, its errors never
-# examined (README). These are the figures the scorer achieves there, not the goals (which heldout8 misses).
+# fifth, heldout5 in the fifth and sixth, heldout6 in the sixth and seventh, heldout7 in the seventh and eighth,
+# heldout8 in the eighth and ninth; heldout9 was labelled before any change of the ninth round and evaluated twice,
+# before and after, its errors never examined (README). These are the figures the scorer achieves there, not the
+# goals.
 @pytest.mark.parametrize("split, floor, margin, positive_ceiling, neutral_ceiling", [
     ("heldout3", HELDOUT3_NEGATIVE_FLOOR, 0.25, HELDOUT3_POSITIVE_CEILING, HELDOUT3_NEUTRAL_CEILING),
     ("heldout4", HELDOUT4_NEGATIVE_FLOOR, 0.3, HELDOUT4_POSITIVE_CEILING, HELDOUT4_NEUTRAL_CEILING),
@@ -432,6 +474,7 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
     ("heldout6", HELDOUT6_NEGATIVE_FLOOR, 0.3, HELDOUT6_POSITIVE_CEILING, HELDOUT6_NEUTRAL_CEILING),
     ("heldout7", HELDOUT7_NEGATIVE_FLOOR, 0.3, HELDOUT7_POSITIVE_CEILING, HELDOUT7_NEUTRAL_CEILING),
     ("heldout8", HELDOUT8_NEGATIVE_FLOOR, 0.25, HELDOUT8_POSITIVE_CEILING, HELDOUT8_NEUTRAL_CEILING),
+    ("heldout9", HELDOUT9_NEGATIVE_FLOOR, 0.3, HELDOUT9_POSITIVE_CEILING, HELDOUT9_NEUTRAL_CEILING),
 ])
 def test_held_out_splits_keep_the_figures_measured_there(labelled, scorer, split, floor, margin, positive_ceiling,
                                                          neutral_ceiling):
@@ -461,6 +504,19 @@ def test_clearly_positive_tweets_stay_out_of_negative(shared_data, scorer):
     positive = [x for x in ground_truth(shared_data, "tweets") if x.mean >= 2.0]
     wrong = [x.text for x in positive if scorer.score(x.text).label == "negative"]
     assert len(wrong) <= 0.01 * len(positive), wrong
+
+
+@pytest.mark.parametrize("name, positive_ceiling, n_positive, negative_floor, n_negative", CLEARLY_RATED)
+def test_clearly_rated_snippets_keep_the_figures_measured_there(shared_data, scorer, name, positive_ceiling,
+                                                                n_positive, negative_floor, n_negative):
+    # A large, independent human measure: the cue mistakes that label praise negative there hit customer posts too.
+    rated = ground_truth(shared_data, name)
+    positive = [x for x in rated if x.mean >= 2.0]
+    negative = [x for x in rated if x.mean <= -2.0]
+    assert (len(positive), len(negative)) == (n_positive, n_negative)
+    wrong = [x.text for x in positive if scorer.score(x.text).label == "negative"]
+    assert len(wrong) <= positive_ceiling, wrong
+    assert sum(scorer.score(x.text).label == "negative" for x in negative) >= negative_floor
 
 
 # --- `arcwatch score` ---------------------------------------------------------------------------------------------
