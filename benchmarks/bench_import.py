@@ -1,6 +1,6 @@
 """End-to-end import (read, validate, score on both cores, store) against raw single-core VADER.
 
-Run: python -m benchmarks.bench_import [--mentions 200000] [--rounds 3]
+Run: python -m benchmarks.bench_import [--mentions 200000] [--rounds 3] [--backend both] [--scorer both]
 
 Each round runs every import into a fresh database and, around each one, the baseline: upstream
 polarity_scores on one core over every text of the file, half of them just before the import and half just
@@ -74,12 +74,16 @@ def _import(url: str, path: Path, scorer: str) -> Run:
     return Run(summary.imported / seconds, cpu * per_row, None if server is None else server * per_row)
 
 
-def _targets(tmp: str) -> list[tuple[str, str, object]]:
-    targets = [(f"import -> SQLite, scorer={s}", s, f"sqlite:///{tmp}/{s}-{{round}}.db") for s in ("vader", "complaint")]
-    if postgres_available():
-        targets += [(f"import -> PostgreSQL, scorer={s}", s, pg_schema) for s in ("vader", "complaint")]
-    else:
-        print("PostgreSQL not reachable at 127.0.0.1:5432: skipped")
+def _targets(tmp: str, backend: str, scorer: str) -> list[tuple[str, str, object]]:
+    scorers = ("vader", "complaint") if scorer == "both" else (scorer,)
+    targets = []
+    if backend in ("sqlite", "both"):
+        targets += [(f"import -> SQLite, scorer={s}", s, f"sqlite:///{tmp}/{s}-{{round}}.db") for s in scorers]
+    if backend in ("postgres", "both"):
+        if postgres_available():
+            targets += [(f"import -> PostgreSQL, scorer={s}", s, pg_schema) for s in scorers]
+        else:
+            print("PostgreSQL not reachable at 127.0.0.1:5432: skipped")
     return targets
 
 
@@ -100,13 +104,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mentions", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of a baseline and every import")
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--scorer", choices=("vader", "complaint", "both"), default="both")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
         texts = write_corpus(path, args.mentions)
         print(f"corpus: {len(texts):,} mentions, {len(set(texts)):,} distinct texts, "
               f"{path.stat().st_size / 1e6:.1f} MB; {args.rounds} rounds")
-        targets = _targets(tmp)
+        targets = _targets(tmp, args.backend, args.scorer)
         runs: dict[str, list[tuple[Run, float]]] = {name: [] for name, _, _ in targets}
         halves = texts[::2], texts[1::2]
         for round_no in range(args.rounds):

@@ -16,6 +16,9 @@ from sqlalchemy.engine import Connection
 from monitor._bulk import copy_types
 
 SQLITE_IN_LIMIT = 900  # bound parameters per IN list, under SQLite's default limit of 999
+# PostgreSQL takes the keys as one array, sent in binary (%b): psycopg writes a text array in Python, quoting
+# each element, at several times the cost (monitor/store.py, _pairs_in)
+ANY_KEYS = "= ANY(%b)"
 _JSON = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps builds an encoder per call
 
 
@@ -82,7 +85,7 @@ def execute(conn: Connection, sql: str, params: Sequence | dict = ()) -> None:
 def execute_in(conn: Connection, sql: str, keys: list, before: Sequence = ()) -> None:
     """`sql` with its `{keys}` placeholder matching any of the keys, like fetch_in, returning no rows."""
     if not Codec(conn).sqlite:
-        execute(conn, sql.format(keys="= ANY(%s)"), [*before, list(keys)])
+        execute(conn, sql.format(keys=ANY_KEYS), [*before, list(keys)])
         return
     for start in range(0, len(keys), SQLITE_IN_LIMIT):
         chunk = keys[start:start + SQLITE_IN_LIMIT]
@@ -109,7 +112,7 @@ def fetch_in(conn: Connection, sql: str, keys: list, before: Sequence = (), afte
         return []
     codec = Codec(conn)
     if not codec.sqlite:
-        return fetch(conn, sql.format(keys="= ANY(%s)"), [*before, list(keys), *after], binary=binary)
+        return fetch(conn, sql.format(keys=ANY_KEYS), [*before, list(keys), *after], binary=binary)
     found: list[tuple] = []
     for start in range(0, len(keys), SQLITE_IN_LIMIT):
         chunk = keys[start:start + SQLITE_IN_LIMIT]

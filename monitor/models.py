@@ -70,7 +70,9 @@ class Mention(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
     external_id: str = Field(max_length=256)
-    author_id: int = Field(foreign_key="author.id")
+    # no foreign key: checked on every insert, it was the import's largest cost on PostgreSQL; a trigger on
+    # author refuses to delete an author that has mentions instead (migration 0008)
+    author_id: int
     source: Optional[str] = Field(default=None, max_length=128)  # source name or "import"
     created_at: datetime = _ts(nullable=False)
     fetched_at: datetime = _ts(nullable=False)

@@ -73,3 +73,65 @@ def test_arcdaily_keyed_day_first_keeps_its_rows_through_downgrade_and_upgrade(e
     assert inspect(engine).get_pk_constraint("arcdaily")["constrained_columns"] == ["day", "subject"]
     with engine.connect() as conn:
         assert [tuple(r) for r in conn.execute(query)] == expected
+
+
+def _author_with_mention(engine) -> int:
+    from sqlalchemy import insert
+
+    from monitor.models import Author, Mention, utcnow
+
+    now = utcnow()
+    with engine.begin() as conn:
+        author_id = conn.execute(insert(Author.__table__).values(platform="twitter", handle="Ann", handle_norm="ann")
+                                 ).inserted_primary_key[0]
+        conn.execute(insert(Mention.__table__).values(
+            platform="twitter", external_id="1", author_id=author_id, created_at=now, fetched_at=now, text="hi"))
+    return author_id
+
+
+def test_an_author_who_has_mentions_cannot_be_deleted_or_renumbered(engine):
+    """0008 replaced the mention -> author foreign key by a guard on author: the mentions keep their author."""
+    import pytest
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import IntegrityError
+
+    from monitor.models import Author, Mention
+
+    author_id = _author_with_mention(engine)
+    a, m = Author.__table__, Mention.__table__
+    for statement in (delete(a).where(a.c.id == author_id), update(a).where(a.c.id == author_id).values(id=999)):
+        with pytest.raises(IntegrityError, match="author still has mentions"):
+            with engine.begin() as conn:
+                conn.execute(statement)
+    with engine.begin() as conn:
+        conn.execute(update(a).where(a.c.id == author_id).values(handle="Ann B"))  # other columns change freely
+        conn.execute(delete(m))
+        assert conn.execute(delete(a).where(a.c.id == author_id)).rowcount == 1  # no mentions left: allowed
+
+
+def test_mention_author_guard_keeps_rows_through_downgrade_and_upgrade(engine):
+    """Downgraded, the foreign key is back and the guard gone; upgraded again, the reverse; rows kept both ways."""
+    import pytest
+    from alembic import command
+    from sqlalchemy import delete, select
+    from sqlalchemy.exc import IntegrityError
+
+    from monitor.db import alembic_config
+    from monitor.models import Author, Mention
+
+    author_id = _author_with_mention(engine)
+    m = Mention.__table__
+    query = select(m.c.external_id, m.c.author_id, m.c.text)
+
+    def shape():
+        keys = [(fk["referred_table"], fk["constrained_columns"]) for fk in inspect(engine).get_foreign_keys("mention")]
+        with engine.connect() as conn:
+            return keys, [tuple(r) for r in conn.execute(query)]
+
+    command.downgrade(alembic_config(engine), "0007_arcdaily_by_day")
+    assert shape() == ([("author", ["author_id"])], [("1", author_id, "hi")])
+    migrate(engine)
+    assert shape() == ([], [("1", author_id, "hi")])
+    with pytest.raises(IntegrityError, match="author still has mentions"):  # the guard is back
+        with engine.begin() as conn:
+            conn.execute(delete(Author.__table__).where(Author.__table__.c.id == author_id))
