@@ -137,6 +137,32 @@ def refresh_statistics(conn: Connection) -> None:
         conn.exec_driver_sql("ANALYZE arcdaily, arcstate")
 
 
+# The tables an evaluation reads its new mentions through, and when a table's statistics are stale: never
+# gathered (reltuples -1), or autovacuum's default rule, more rows changed since its last ANALYZE than 50
+# plus a tenth of its rows (a database made from a template starts that count at 0, hence the first test)
+_SOURCE_TABLES = ("mention", "author", "authorlink")
+_STALE = "(c.reltuples < 0 OR s.n_mod_since_analyze > 50 + 0.1 * c.reltuples)"
+
+
+def refresh_stale_statistics(conn: Connection) -> list[str]:
+    """PostgreSQL: ANALYZE the source tables whose statistics are stale, as autovacuum would; return them.
+
+    A bulk import leaves the planner with no statistics, or old ones, until autovacuum analyzes the
+    tables, and not at all on a server where autovacuum is off. Planned blind, the evaluation's join of
+    new mentions to customers hashed every author and link in the store (measured after importing
+    1,000,000 mentions: 146 ms for 10,000 new ones, 112 ms once analyzed). An ANALYZE reads a sample
+    (about 30,000 rows), whatever the table's size."""
+    if conn.dialect.name != "postgresql":
+        return []
+    stale = [r[0] for r in conn.exec_driver_sql(
+        "SELECT s.relname FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+        f"WHERE s.relid = ANY(%(tables)s::regclass[]) AND {_STALE} ORDER BY s.relname",
+        {"tables": list(_SOURCE_TABLES)})]
+    if stale:
+        conn.exec_driver_sql(f"ANALYZE {', '.join(stale)}")  # names from the catalog, matched to ours above
+    return stale
+
+
 def customers_of_authors(conn: Connection, author_ids: list[int]) -> set[str]:
     """Customers actively linked to any of these authors."""
     a, link = Author.__table__, AuthorLink.__table__

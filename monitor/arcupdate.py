@@ -1,6 +1,8 @@
 """Bringing every arc up to date, incrementally: the cost follows new mentions, not history.
 
 One transaction does it all, so a crash leaves the previous state and a re-run redoes the work once:
+0. on PostgreSQL, the tables the new mentions are read through are analyzed first if their planner
+   statistics are missing or stale, as autovacuum would (a bulk import leaves them so);
 1. mentions above the watermark (and in earlier id gaps that have since filled) are summed per
    author/customer and UTC day in SQL and added into ArcDaily;
 2. subjects whose past changed are rebuilt from scratch: customers whose links changed (ArcDirty, marked by
@@ -156,6 +158,7 @@ def update_arcs(engine: Engine, params: ArcParams, *, now: datetime | None = Non
 
 def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool, workers: int) -> dict:
     m = Mention.__table__
+    q.refresh_stale_statistics(conn)
     mark = read_watermark(conn)
     top = conn.execute(select(func.coalesce(func.max(m.c.id), 0))).scalar_one()
     # IS NOT NULL lets SQLite answer from the partial index instead of reading every mention

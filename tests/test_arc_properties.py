@@ -59,9 +59,9 @@ def _delete_some(engine, rng: random.Random) -> None:
 
 
 def _edit_one(engine, rng: random.Random) -> None:
-    m = Mention.__table__
+    m, a = Mention.__table__, Author.__table__
     with engine.begin() as conn:
-        live = conn.execute(select(m, Author.__table__.c.handle).join_from(m, Author.__table__)
+        live = conn.execute(select(m, a.c.handle).join_from(m, a, a.c.id == m.c.author_id)
                             .where(m.c.deleted.is_(False))).all()
         if not live:
             return
@@ -93,8 +93,8 @@ def oracle(engine, today: date) -> dict[str, dict]:
         links = defaultdict(list)
         for r in conn.execute(select(link).where(link.c.active.is_(True))):
             links[(r.platform, r.handle_norm)].append(r.customer_id)
-        for r in conn.execute(select(m.c.score, m.c.label, m.c.created_at, m.c.author_id, a.c.platform,
-                                     a.c.handle_norm).join_from(m, a).where(m.c.deleted.is_(False))):
+        for r in conn.execute(select(m.c.score, m.c.label, m.c.created_at, m.c.author_id, a.c.platform, a.c.handle_norm)
+                              .join_from(m, a, a.c.id == m.c.author_id).where(m.c.deleted.is_(False))):
             for subject in [f"a:{r.author_id}"] + [f"c:{c}" for c in links[(r.platform, r.handle_norm)]]:
                 cell = days[subject][r.created_at.date()]
                 cell[0], cell[1], cell[2] = cell[0] + r.score, cell[1] + 1, cell[2] + (r.label == "negative")
