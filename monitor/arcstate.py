@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any, Iterable, Iterator, Sequence
@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from monitor import _arcraw as raw
 from monitor._arcdays import read_subjects, rows_between
 from monitor._arcfork import split_map
+from monitor._arcwriter import BackgroundWriter
 from monitor._arcwindow import add_days, pack, trimmed, unpack
 from monitor.arcs import ArcParams, Series, compute_many
 from monitor.models import ArcDaily
@@ -34,6 +35,7 @@ STATE_COLUMNS = ("subject", "customer_id", "author_id", "mentions", "first_seen"
                  "trend", "level", "mean_30d", "mean_prior", "slope", "negative_7d", "negative_30d", "change_point",
                  "state", "mentions_30d", "negative_days_30d", "refresh_on")
 CHUNK = 20000  # subjects read, computed and written together
+OVERLAP_PART = 2500  # on PostgreSQL, arcs computed while the previous part is written (see _write)
 Totals = tuple  # (mentions ever, first mention, last mention); timestamps in the driver's own form
 
 
@@ -221,6 +223,19 @@ def _copy_in(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
                          f"ON CONFLICT (subject) DO UPDATE SET {sets}")
 
 
+def _write(conn: Connection, batch: _Batch, series: dict[str, Series], totals: dict[str, Totals]) -> None:
+    """Compute and upsert these subjects' arcs; on PostgreSQL, large batches part by part, each part written by a
+    thread while the next is computed (monitor/_arcwriter.py), and computed in this process: a fork beside a
+    running thread could inherit a lock that thread holds."""
+    if batch.codec.sqlite or len(totals) <= OVERLAP_PART:
+        _insert(conn, _rows(batch, series, totals), upsert=True)
+        return
+    subjects, single = list(totals), replace(batch, workers=1)  # shares batch.computed
+    with BackgroundWriter(lambda rows: _insert(conn, rows, upsert=True)) as writer:
+        for at in range(0, len(subjects), OVERLAP_PART):
+            writer.put(_rows(single, series, {x: totals[x] for x in subjects[at:at + OVERLAP_PART]}))
+
+
 def recompute_all(conn: Connection, *, today: date, params: ArcParams, now: datetime, workers: int = 1) -> set[str]:
     """Every arc, from ArcDaily, as of `today`: ArcState is replaced. Returns the subjects written."""
     start = today.toordinal() - params.lookback_days + 1
@@ -292,7 +307,7 @@ def recompute(conn: Connection, subjects: set[str], *, today: date, params: ArcP
                 read_series, read_totals = _read_daily(conn, from_daily, start)
                 series.update(read_series)
                 totals.update(read_totals)
-            _insert(conn, _rows(batch, series, totals), upsert=True)
+            _write(conn, batch, series, totals)
         gone = [x for x in ordered[at:at + CHUNK] if x not in totals]
         if gone:
             raw.execute_in(conn, "DELETE FROM arcstate WHERE subject {keys}", gone)
