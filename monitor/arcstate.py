@@ -33,7 +33,8 @@ from monitor.types import ArcPoint
 STATE_COLUMNS = ("subject", "customer_id", "author_id", "mentions", "first_seen", "last_mention_at", "updated_at",
                  "window_days", "window_from",
                  "trend", "level", "mean_30d", "mean_prior", "slope", "negative_7d", "negative_30d", "change_point",
-                 "state", "mentions_30d", "negative_days_30d", "refresh_on")
+                 "as_of", "slope_z", "recent_slope", "recent_z", "shift", "drop_t", "active_days",
+                 "mentions_30d", "negative_days_30d", "refresh_on")
 CHUNK = 20000  # subjects read, computed and written together
 OVERLAP_PART = 2500  # on PostgreSQL, arcs computed while the previous part is written (see _write)
 Totals = tuple  # (mentions ever, first mention, last mention); timestamps in the driver's own form
@@ -130,23 +131,9 @@ def _plus(old: Sequence, new: Totals) -> Totals:
 def _figure_values(codec: raw.Codec, f: dict[str, Any]) -> tuple:
     """The STATE_COLUMNS derived from the window (compute_fields), in the driver's form."""
     return (f["trend"], f["level"], f["mean_30d"], f["mean_prior"], f["slope"], f["negative_7d"], f["negative_30d"],
-            codec.day(f["change_point"]), state_json(f), f["mentions_30d"], f["negative_days_30d"],
+            codec.day(f["change_point"]), codec.day(f["as_of"]), f["slope_z"], f["recent_slope"], f["recent_z"],
+            f["shift"], f["drop_t"], f["active_days"], f["mentions_30d"], f["negative_days_30d"],
             codec.day(f["refresh_on"]))
-
-
-def state_json(f: dict[str, Any]) -> str:
-    """ArcState.state: the figures that have no column of their own, as compact JSON text.
-
-    Written out here rather than by json's encoder, which cost half as much as computing the arc: every
-    value is None, an int, or a finite float (monitor/_arcbatch.py floors every spread it divides by), and
-    the encoder writes a float as its repr, so the text is the encoder's to the byte (tests/test_arcbatch.py)."""
-    return (f'{{"as_of":"{f["as_of"].isoformat()}","slope_z":{_number(f["slope_z"])},'
-            f'"recent_slope":{_number(f["recent_slope"])},"recent_z":{_number(f["recent_z"])},'
-            f'"shift":{_number(f["shift"])},"drop_t":{_number(f["drop_t"])},"active_days":{f["active_days"]}}}')
-
-
-def _number(value: float | None) -> str:
-    return "null" if value is None else repr(value)
 
 
 @dataclass

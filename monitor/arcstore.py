@@ -85,13 +85,12 @@ def mark_subjects_dirty(conn: Connection, subjects: Iterable[str]) -> None:
 
 def arc_of_row(row: Any) -> Arc:
     """The Arc of an ArcState row."""
-    as_of = (row.state or {}).get("as_of")
     return Arc(subject=row.subject, trend=row.trend, level=row.level, mean_30d=row.mean_30d,
                mean_prior=row.mean_prior, slope=row.slope, negative_7d=row.negative_7d,
                negative_30d=row.negative_30d, negative_days_30d=row.negative_days_30d,
                mentions_30d=row.mentions_30d, mentions=row.mentions, change_point=row.change_point,
                first_seen=row.first_seen, last_mention_at=row.last_mention_at,
-               as_of=date.fromisoformat(as_of) if as_of else None, updated_at=row.updated_at)
+               as_of=row.as_of, updated_at=row.updated_at)
 
 
 def get_arc(conn: Connection, subject: str) -> Arc | None:

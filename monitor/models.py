@@ -167,7 +167,14 @@ class ArcState(SQLModel, table=True):
     first_seen: Optional[datetime] = _ts(nullable=True)
     last_mention_at: Optional[datetime] = _ts(nullable=True)
     updated_at: Optional[datetime] = _ts(nullable=True)
-    state: Optional[dict] = _json()
+    # 0009: the test statistics behind the trend, in columns of their own (they were a JSON document)
+    as_of: Optional[date] = None  # the evaluation day the figures are as of
+    slope_z: Optional[float] = None
+    recent_slope: Optional[float] = None
+    recent_z: Optional[float] = None
+    shift: Optional[float] = None  # the change point's step
+    drop_t: Optional[float] = None
+    active_days: int = 0
     mentions_30d: int = 0  # 0002
     negative_days_30d: int = 0  # 0002
     refresh_on: Optional[date] = None  # 0002: next day a window boundary changes this arc (0006: not indexed)

@@ -117,7 +117,7 @@ def stored(engine) -> dict[str, dict]:
     out = {}
     for r in rows:
         w = unpack(r.window_days) if r.window_days is not None else None  # None: not recomputed since 0005
-        out[r.subject] = {**{k: getattr(r, k) for k in FIGURES}, **{k: r.state[k] for k in STATE},
+        out[r.subject] = {**{k: getattr(r, k) for k in FIGURES}, **{k: getattr(r, k) for k in STATE},
                           "mentions": r.mentions, "first_seen": r.first_seen, "last_mention_at": r.last_mention_at,
                           "window": w and {o: (t, c, g) for o, t, c, g in zip(w.ords, w.totals, w.counts, w.negatives)}}
     return out

@@ -7,7 +7,6 @@ would not equal a full one (all of them).
 """
 from __future__ import annotations
 
-import json
 import math
 import random
 from bisect import bisect_left, bisect_right
@@ -18,7 +17,6 @@ import pytest
 from monitor import _arcstats as stats
 from monitor._arctrend import trend
 from monitor.arcs import ArcParams, Series, classify, compute_many
-from monitor.arcstate import state_json
 
 TODAY = date(2025, 3, 31)
 
@@ -116,14 +114,3 @@ def test_an_empty_batch_and_empty_series():
     assert compute_many([], today=TODAY) == []
     empty = Series([], [], [], [])
     assert compute_many([empty, empty], today=TODAY) == [definition(empty, TODAY, ArcParams())] * 2
-
-
-def test_the_state_column_is_what_jsons_encoder_writes():
-    rng = random.Random(5)
-    arcs = compute_many([random_series(rng) for _ in range(300)], today=TODAY)
-    keys = ("slope_z", "recent_slope", "recent_z", "shift", "drop_t", "active_days")
-    for f in arcs:
-        state = {"as_of": f["as_of"].isoformat(), **{k: f[k] for k in keys}}
-        assert state_json(f) == json.dumps(state, separators=(",", ":"))
-        assert json.loads(state_json(f)) == state
-    assert any(f["shift"] is None for f in arcs) and any(f["shift"] is not None for f in arcs)

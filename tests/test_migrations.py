@@ -135,3 +135,32 @@ def test_mention_author_guard_keeps_rows_through_downgrade_and_upgrade(engine):
     with pytest.raises(IntegrityError, match="author still has mentions"):  # the guard is back
         with engine.begin() as conn:
             conn.execute(delete(Author.__table__).where(Author.__table__.c.id == author_id))
+
+
+def test_arc_figures_move_between_the_state_document_and_their_columns_unchanged(engine):
+    """0009 moved ArcState's test statistics out of a JSON document into columns; both ways, to the bit."""
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from monitor.db import alembic_config
+    from monitor.models import ArcState
+
+    figures = {"as_of": date(2026, 5, 30), "slope_z": -2.718281828459045, "recent_slope": 1e-17,
+               "recent_z": None, "shift": -0.30000000000000004, "drop_t": 123456.789, "active_days": 17}
+    names = list(figures)
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO arcstate (subject, trend, negative_7d, negative_30d, mentions, {', '.join(names)}) "
+                          f"VALUES ('a:1', 'stable', 0, 0, 3, {', '.join(':' + n for n in names)})"), figures)
+    command.downgrade(alembic_config(engine), "0008_mention_author_guard")
+    with engine.connect() as conn:
+        state = conn.execute(text("SELECT state FROM arcstate")).scalar_one()
+    state = state if isinstance(state, dict) else __import__("json").loads(state)
+    assert state == {**figures, "as_of": "2026-05-30"}
+    migrate(engine)
+    table = ArcState.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(*[table.c[n] for n in names]).where(table.c.subject == "a:1")).one()
+    assert dict(zip(names, row)) == figures
+    assert "state" not in {c["name"] for c in inspect(engine).get_columns("arcstate")}
