@@ -84,12 +84,12 @@ def _day_list(codec: raw.Codec, days: list[date]) -> tuple[str, list]:
     """SQL naming these days, and its parameters: on SQLite the dates are written out (ISO text made
     here from dates), which keeps the statement under SQLite's limit on parameters."""
     if not codec.sqlite:
-        return "day = ANY(%b)", [days]
+        return f"day {raw.ANY_KEYS}", [days]
     return f"day IN ({', '.join(repr(d.isoformat()) for d in days)})", []
 
 
 def _any_subject(codec: raw.Codec) -> str:
-    return "subject = ANY(%b)" if not codec.sqlite else "subject IN (SELECT value FROM json_each(?))"
+    return f"subject {raw.ANY_KEYS}" if not codec.sqlite else "subject IN (SELECT value FROM json_each(?))"
 
 
 def _subject_list(codec: raw.Codec, subjects: Sequence[str]) -> Any:

@@ -181,7 +181,8 @@ def _rows(batch: _Batch, series: dict[str, Series], totals: dict[str, Totals]) -
     todo = {w: series.get(subject, empty) for subject, w in windows.items() if w not in computed}
     for window, values in zip(todo, split_map(batch.figures, list(todo.values()), batch.workers)):
         computed[window] = values
-    return _state_rows(batch, windows, totals, list(totals))
+    return [(subject, *subject_ids(subject), *tot, batch.updated, windows[subject], batch.start,
+             *computed[windows[subject]]) for subject, tot in totals.items()]
 
 
 def _insert(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
@@ -224,12 +225,6 @@ def _write(conn: Connection, batch: _Batch, series: dict[str, Series], totals: d
     with BackgroundWriter(lambda rows: _insert(conn, rows, upsert=True)) as writer:
         for at in range(0, len(subjects), OVERLAP_PART):
             writer.put(_rows(single, series, {x: totals[x] for x in subjects[at:at + OVERLAP_PART]}))
-
-
-def _state_rows(batch: _Batch, windows: dict[str, bytes], totals: dict[str, Totals], subjects: list[str]) -> list:
-    """STATE_COLUMNS rows of these subjects, whose windows' figures are computed."""
-    return [(x, *subject_ids(x), *totals[x], batch.updated, windows[x], batch.start, *batch.computed[windows[x]])
-            for x in subjects]
 
 
 def recompute_all(conn: Connection, *, today: date, params: ArcParams, now: datetime, workers: int = 1) -> set[str]:

@@ -157,8 +157,8 @@ def test_arcs_stay_exact_when_a_subjects_daily_rows_are_found_by_a_pass_over_the
 
 @pytest.mark.parametrize("seed", range(3))
 def test_arcs_stay_exact_when_written_part_by_part_beside_their_computation(engine, seed, monkeypatch):
-    """A large recompute is computed part by part by forked children while a thread writes each part as it
-    comes (monitor/arcstate.py, _write): forced here with parts of two arcs, the arcs must be the same."""
+    """A large recompute is computed part by part while a writer thread writes the part before
+    (monitor/arcstate.py, _write): forced here with parts of two arcs, the arcs must be the same."""
     from monitor import arcstate
     from monitor._arcwriter import BackgroundWriter
 
@@ -171,11 +171,11 @@ def test_arcs_stay_exact_when_written_part_by_part_beside_their_computation(engi
 
     monkeypatch.setattr(arcstate, "OVERLAP_PART", 2)
     monkeypatch.setattr(arcstate, "BackgroundWriter", Counting)
-    _random_history(engine, seed, workers=2)
+    _random_history(engine, seed)
     assert len(parts) > 10, parts  # the path taken, in many parts
 
 
-def _random_history(engine, seed: int, workers: int = 1) -> None:
+def _random_history(engine, seed: int) -> None:
     rng = random.Random(seed)
     add_customer(engine, "C1", date(2015, 1, 1), [("twitter", "ann"), ("reddit", "ann_r")])
     add_customer(engine, "C2", date(2022, 6, 1), [("twitter", "bo")])
@@ -183,7 +183,7 @@ def _random_history(engine, seed: int, workers: int = 1) -> None:
     add(engine, [(p, h, NOW - timedelta(days=rng.uniform(0, 120)), _score(rng)) for p, h in HANDLES
                  for _ in range(rng.randint(3, 20))])
     now = NOW
-    update_arcs(engine, PARAMS, now=now, workers=workers)
+    update_arcs(engine, PARAMS, now=now)
     for _ in range(7):
         now += rng.choice(STEPS)
         add(engine, _pull(rng, now))
@@ -193,11 +193,11 @@ def _random_history(engine, seed: int, workers: int = 1) -> None:
             _edit_one(engine, rng)
         if rng.random() < 0.3:
             _relink(engine, rng)
-        summary = update_arcs(engine, PARAMS, now=now, workers=workers)
+        summary = update_arcs(engine, PARAMS, now=now)
         assert not summary.full
         assert_arcs_equal(stored(engine), oracle(engine, now.date()))
     incremental, incremental_days = stored(engine), dailies(engine)
-    assert update_arcs(engine, PARAMS, now=now, rebuild=True, workers=workers).full
+    assert update_arcs(engine, PARAMS, now=now, rebuild=True).full
     assert_arcs_equal(incremental, stored(engine))
     assert incremental_days.keys() == dailies(engine).keys()
 

@@ -89,20 +89,26 @@ def _author_with_mention(engine) -> int:
     return author_id
 
 
+def _assert_refused(engine, statement) -> None:
+    """The statement fails with the guard's integrity error, and changes nothing."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError, match="author still has mentions"):
+        with engine.begin() as conn:
+            conn.execute(statement)
+
+
 def test_an_author_who_has_mentions_cannot_be_deleted_or_renumbered(engine):
     """0008 replaced the mention -> author foreign key by a guard on author: the mentions keep their author."""
-    import pytest
     from sqlalchemy import delete, update
-    from sqlalchemy.exc import IntegrityError
 
     from monitor.models import Author, Mention
 
     author_id = _author_with_mention(engine)
     a, m = Author.__table__, Mention.__table__
-    for statement in (delete(a).where(a.c.id == author_id), update(a).where(a.c.id == author_id).values(id=999)):
-        with pytest.raises(IntegrityError, match="author still has mentions"):
-            with engine.begin() as conn:
-                conn.execute(statement)
+    _assert_refused(engine, delete(a).where(a.c.id == author_id))
+    _assert_refused(engine, update(a).where(a.c.id == author_id).values(id=999))
     with engine.begin() as conn:
         conn.execute(update(a).where(a.c.id == author_id).values(handle="Ann B"))  # other columns change freely
         conn.execute(delete(m))
@@ -111,10 +117,8 @@ def test_an_author_who_has_mentions_cannot_be_deleted_or_renumbered(engine):
 
 def test_mention_author_guard_keeps_rows_through_downgrade_and_upgrade(engine):
     """Downgraded, the foreign key is back and the guard gone; upgraded again, the reverse; rows kept both ways."""
-    import pytest
     from alembic import command
     from sqlalchemy import delete, select
-    from sqlalchemy.exc import IntegrityError
 
     from monitor.db import alembic_config
     from monitor.models import Author, Mention
@@ -132,13 +136,12 @@ def test_mention_author_guard_keeps_rows_through_downgrade_and_upgrade(engine):
     assert shape() == ([("author", ["author_id"])], [("1", author_id, "hi")])
     migrate(engine)
     assert shape() == ([], [("1", author_id, "hi")])
-    with pytest.raises(IntegrityError, match="author still has mentions"):  # the guard is back
-        with engine.begin() as conn:
-            conn.execute(delete(Author.__table__).where(Author.__table__.c.id == author_id))
+    _assert_refused(engine, delete(Author.__table__).where(Author.__table__.c.id == author_id))  # the guard is back
 
 
 def test_arc_figures_move_between_the_state_document_and_their_columns_unchanged(engine):
     """0009 moved ArcState's test statistics out of a JSON document into columns; both ways, to the bit."""
+    import json
     from datetime import date
 
     from alembic import command
@@ -156,7 +159,7 @@ def test_arc_figures_move_between_the_state_document_and_their_columns_unchanged
     command.downgrade(alembic_config(engine), "0008_mention_author_guard")
     with engine.connect() as conn:
         state = conn.execute(text("SELECT state FROM arcstate")).scalar_one()
-    state = state if isinstance(state, dict) else __import__("json").loads(state)
+    state = state if isinstance(state, dict) else json.loads(state)
     assert state == {**figures, "as_of": "2026-05-30"}
     migrate(engine)
     table = ArcState.__table__

@@ -5,7 +5,7 @@ drop_t, active_days). As JSON text it was about 150 of an ArcState row's 580 byt
 arc an evaluation writes and parsed by PostgreSQL for every row it receives; an incremental evaluation
 rewrites thousands of rows spread over nearly every page of the table, so the table's size is what it writes
 (SQLite: the pages into the WAL; PostgreSQL: a full image of each page after a checkpoint). As numbers the
-same figures take 52 bytes, with the same values to the bit (a JSON float is its repr).
+same figures take 48 bytes, with the same values to the bit (a JSON float is its repr).
 
 Revision ID: 0009_arcstate_figures
 Revises: 0008_mention_author_guard
