@@ -14,12 +14,17 @@ _FOR_FAILING = (rf"(?: (?:so much|a lot|again|very much|guys|y'?all))?,? (?:@\w+
                 r"(?![- ]?free)")
 # What may follow a negation without making it a complaint: "not sure", "can't wait", "never disappoint", "not merely
 # a thriller but ..."; also after an adverb ("can't really complain", "never even hesitate"), though "can't really be
-# used" stays a complaint.
+# used" stays a complaint. Round 10: what the author has not got or tried, and a short answer ("Not yet, but I will").
 _NOT_A_PROBLEM = (r"\s+(?!(?:(?:really|even|truly|honestly|quite) (?!be\b))?(?:only|just|merely|simply|least|bad|too|"
                   r"sure|worry|wait|a problem|an issue|that|so|as|be|mind|care|know|think|forget|hesitate|miss|stop|"
                   r"doubt|beat|imagine|get enough|say enough|recommend|complain|go back|going back|regret|disappoint|"
                   r"let (?:you|me|us) down|put (?:it|this|them) down|give (?:it|this|them) up|trade|have to|need to|"
-                  r"hurt|fail(?:s|ed)?|ask for|compare|tell)\b)(?:\w+ )?\w+")
+                  r"hurt|fail(?:s|ed)?|ask for|compare|tell|tried|"
+                  # what the author has not got or done ("I don't have a printer", "haven't tried the app"), though
+                  # lacking patience or a clue is a complaint
+                  r"have (?:a|an|any|the) (?!patience|time|nerve|guts|clue|decency|courtesy)\w+)\b|"
+                  # a short answer: "Not yet, but I will", "Not really!"
+                  r"(?:yet|really|much|at all|quite|exactly|necessarily)(?:\s*[.!?,;:)]|\s+but\b|\s*$))(?:\w+ )?\w+")
 
 # What a brand did to the author, after "you" or "your team": "you lost my bag", "your driver cancelled my ride".
 _DID_WRONG_WORDS = ("moved changed switched lost cancelled canceled charged overcharged gave took deleted removed "

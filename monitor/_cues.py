@@ -59,7 +59,7 @@ SERVICE_CUES: tuple[Cue, ...] = (
                                                   r"are|were|we'?re|i'?m|am) (?:sitting|stuck) (?:here|on|in|at)\b"),
         # "it's never too late to ..." denies lateness
         P("late", rf"\b{COUNT} ?{SPAN} late\b|(?<!\bnever )(?<!\bnot )\b(?:running|arrived|arriving|always|too|is|"
-                  r"was|are|were) late\b(?! (?:check|checkout|booking|night|notice|fee))|\blate again\b"),
+                  r"was|are|were) late\b(?! (?:check|checkout|booking|night|notice|fee|to\b))|\blate again\b"),
         P("connection connections connecting", r"\bmiss(?:ed|ing)? (?:my|our|the|a) (?:connections?|connecting "
                                                r"(?:flight|train))\b"),
     )),

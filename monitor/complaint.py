@@ -70,19 +70,26 @@ _SELF_CAUSED = re.compile(
     r"broke|smashed|cracked) (?:my|our)\b")
 _HOW_TO = re.compile(
     r"\b(?:how (?:do|can|would|should|could) (?:i|we|you|one)|how to|can i|could i|is there a way|is it possible|"
-    r"where (?:do|can) i|what (?:do|should) i do|are you going to|will (?:you|there|it))\b")
+    r"where (?:do|can) i|what (?:do|should) i do|are you going to|will (?:you|there|it)|is there (?:a ?way|any ?way|"
+    r"anything)|would (?:i|this|it|that) be|what are my (?:other )?options|any advice)\b")
 # "Thanks! I'm waiting for your reply": waiting as the state of things, with no time and no "still", in a text
 # that thanks. With no other cue it is courtesy, not a complaint about waiting.
 _AWAITING = re.compile(r"\b(?P<be>am|i'?m|i am|we'?re|we are|are) (?:now )?(?:waiting|awaiting)\b")
 # "thankyou", "thnx" and a British "cheers" thank too
 _GRATITUDE = re.compile(r"\b(?:thanks?|thank ?you|thx|thnx|thanx|ty|cheers|appreciated?|grateful)\b")
 AWAITING_SCALE = 0.25
+# A negation in an if-clause is a hypothesis, not a failure: "let me know if you are not contacted", "if you've never
+# heard of it, you'll still love it". It is blanked for the cue search; a threat keeps its other cues ("if I don't
+# get a refund I'm cancelling").
+_IF_NEGATION = re.compile(r"\bif (?:i|you|we|it|they|he|she|i'?m|you'?re|you'?ve|we'?re|it'?s|they'?re) (?:\w+ )?"
+                          r"(?P<neg>not|never|cannot|(?:do|does|did|is|are|was|were|have|has|had|ca|wo|would|could|"
+                          r"should)n'?t)\b")
 _SELF_CAUSED_FOUND = _cue_engine.fast_finder(_SELF_CAUSED.pattern)
 _HOW_TO_FOUND = _cue_engine.fast_finder(_HOW_TO.pattern)
 # Words every match of _SELF_CAUSED, and of _HOW_TO, holds: the regexes run only when one occurs.
 _SELF_CAUSED_WORDS = frozenset("forgot forgotten accidentally misplaced mistakenly remember lost deleted dropped broke "
                                "smashed cracked".split())
-_HOW_TO_WORDS = frozenset("how can could is where what are will".split())
+_HOW_TO_WORDS = frozenset("how can could is where what are will would any".split())
 
 
 class ComplaintScorer:
@@ -122,6 +129,11 @@ class ComplaintScorer:
         if litotes:
             lowered = _blank(lowered, litotes)
             words = _cue_engine.tokens_of(lowered)
+        if "if" in words:  # a negation in an if-clause is no failure
+            spans = [m.span("neg") for m in _IF_NEGATION.finditer(lowered)]
+            if spans:
+                lowered = _blank(lowered, spans)
+                words = _cue_engine.tokens_of(lowered)
         cues, weight, bonus = self._find_cues(lowered, words)
         tenure = _cue_engine.tenure_years(lowered, words, self.reference_year)
         if tenure is not None:

@@ -24,7 +24,8 @@ from tests.corpora import GROUND_TRUTH_SETS, devset, ground_truth, ibm_agent_tur
 REPO = Path(__file__).resolve().parent.parent
 DEVSET_DIR = Path(__file__).parent / "data" / "devset"
 # heldout3's figures after the fourth round (README), which tuned on it: floors and ceilings, measured, not goals.
-HELDOUT3_NEGATIVE_FLOOR = 136 / 161
+# Since the tenth round one complaint fewer: a negated "have a ..." that was its only cue (README).
+HELDOUT3_NEGATIVE_FLOOR = 135 / 161
 HELDOUT3_POSITIVE_CEILING = 1 / 37
 HELDOUT3_NEUTRAL_CEILING = 17 / 112
 # heldout4's figures after the fifth round (README), which tuned on it: floors and ceilings, measured, not goals.
@@ -47,20 +48,25 @@ HELDOUT7_NEUTRAL_CEILING = 17 / 72
 HELDOUT8_NEGATIVE_FLOOR = 122 / 162
 HELDOUT8_POSITIVE_CEILING = 1 / 20
 HELDOUT8_NEUTRAL_CEILING = 18 / 68
-# heldout9's figures after the ninth round, labelled before any change of that round and never examined, as floors
-# and ceilings: measured, not goals. 76.6% of its complaints are labelled negative (goal >= 75%; VADER 39.0%) and none
-# of its 18 positive posts (VADER none), before and after the round's changes alike.
+# heldout9's figures after the tenth round (README), which tuned on it: floors and ceilings, measured, not goals.
 HELDOUT9_NEGATIVE_FLOOR = 108 / 141
 HELDOUT9_POSITIVE_CEILING = 0 / 18
 HELDOUT9_NEUTRAL_CEILING = 25 / 91
+# heldout10's figures after the tenth round, labelled before any change of that round and never examined, as floors
+# and ceilings: measured, not goals. 72.8% of its complaints are labelled negative (goal >= 75%; VADER 40.5%), 2 of
+# its 25 positive posts (VADER 1) and 30 of its 125 neutral texts (VADER 20), before and after the round's changes
+# alike.
+HELDOUT10_NEGATIVE_FLOOR = 169 / 232
+HELDOUT10_POSITIVE_CEILING = 2 / 25
+HELDOUT10_NEUTRAL_CEILING = 30 / 125
 # Every split whose errors were examined, pooled: since the ninth round they meet the goals together (8 positive
-# posts labelled negative of 358, 2.2%). Each also keeps a row of its own below.
+# posts labelled negative of 376 since the tenth, 2.1%). Each also keeps a row of its own below.
 TUNING_SPLITS = ("dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-                 "heldout8")
+                 "heldout8", "heldout9")
 # Ground-truth snippets rated 2.0 or more (clearly positive by ~10 raters) that the scorer labels negative, and those
-# rated -2.0 or less that it labels negative, after the ninth round: ceilings and floors, measured (README). VADER:
+# rated -2.0 or less that it labels negative, after the tenth round: ceilings and floors, measured (README). VADER:
 # 24 / 196 / 4 clearly positive labelled negative, 149 / 1,114 / 58 clearly negative.
-CLEARLY_RATED = [("amazonReviewSnippets", 23, 787, 215, 283), ("movieReviewSnippets", 218, 2187, 1241, 2052),
+CLEARLY_RATED = [("amazonReviewSnippets", 22, 787, 215, 283), ("movieReviewSnippets", 216, 2187, 1241, 2052),
                  ("nytEditorialSnippets", 4, 50, 61, 69)]
 
 
@@ -209,6 +215,25 @@ CASES = [
     ("Logging out and in again does resolve the error. Thanks.", "positive", {"resolved"}),
     ("Thankyou! I was afraid I would miss the show.", "neutral", set()),
     ("We've had this for two months now and love it.", "positive", set()),
+    # Round 10. What the author has not got or tried, a short answer, a how-to question ("is there any way", "would
+    # this be"), a negation in an if-clause and "too late to" are no complaint; lacking patience, no internet and a
+    # threat still are.
+    ("I don't have a printer at home, can I show the ticket on my phone?", "neutral", set()),
+    ("I haven't tried the desktop app yet.", "neutral", set()),
+    ("I don't have any letters from you, was it sent to my old address?", "neutral", set()),
+    ("Not yet, I'll check after work.", "neutral", set()),
+    ("Not really, it was a quick question.", "neutral", set()),
+    ("Is there any way to show the newest emails first and not the oldest?", "neutral", set()),
+    ("Would this be allowed as cabin baggage? The page does not list a size.", "neutral", set()),
+    ("Tell me if you don't get the code by tomorrow.", "neutral", set()),
+    ("If you haven't tried the new soup yet, you should.", "neutral", set()),
+    ("Even if you've never been to the city, you'll love this tour.", "positive", set()),
+    ("Is it too late to change my seat?", "neutral", set()),
+    ("I don't have internet since Monday.", "negative", {"negated_action"}),
+    ("I frankly don't have the patience for another call.", "negative", {"negated_action"}),
+    ("If I don't get my refund by Friday I'm cancelling my account.", "negative", {"churn_intent"}),
+    ("It's not working yet.", "negative", {"outage"}),
+    ("If you want the app, it doesn't install on my tablet.", "negative", {"outage", "negated_action"}),
 ]
 
 # Round 9: text, a cue that must not fire. Owning something for a while is not waiting, nor is "never too late"; a
@@ -224,6 +249,11 @@ ABSENT_CUES = [
     ("Never noticed any battery issues with mine.", "outage"),
     ("The app lets you switch to dark mode in settings.", "churn_intent"),
     ("So that fixes my problem?", "resolved"),
+    # Round 10: what the author has not got, a short answer, a negation in an if-clause, "too late to".
+    ("I don't have a printer at home.", "negated_action"),
+    ("Not yet, I'll check after work.", "negated_action"),
+    ("Tell me if you don't get the code by tomorrow.", "negated_action"),
+    ("Is it too late to change my seat?", "waiting"),
 ]
 
 
@@ -417,7 +447,7 @@ def labelled(shared_data):
 def test_devset_has_enough_hand_labels(labelled):
     assert len(labelled) >= 300
     assert {d.split for d in labelled} == {"dev", "dev2", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                                           "heldout6", "heldout7", "heldout8", "heldout9"}
+                                           "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"}
     assert len({(d.source, d.source_id) for d in labelled}) == len(labelled)
 
 
@@ -436,7 +466,8 @@ def test_heldout3_is_the_documented_random_draw(labelled):
 
 @pytest.mark.parametrize("split, sizes", [("heldout4", [130, 90, 60, 20]), ("heldout5", [60, 100, 70, 20]),
                                          ("heldout6", [13, 90, 127, 20]), ("heldout7", [0, 5, 205, 40]),
-                                         ("heldout8", [0, 17, 193, 40]), ("heldout9", [0, 0, 210, 40])])
+                                         ("heldout8", [0, 17, 193, 40]), ("heldout9", [0, 0, 210, 40]),
+                                         ("heldout10", [0, 0, 322, 60])])
 def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, split, sizes):
     # The README says how each was drawn (its seed, four strata); its script must reproduce its ids, in order,
     # with no id or text of any other split.
@@ -452,7 +483,7 @@ def test_stratified_held_out_splits_are_the_documented_random_draws(labelled, sp
 
 
 def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
-    # dev, dev2, heldout and heldout2 to heldout8 were each evaluated, then their errors were seen: tuning data now.
+    # dev, dev2, heldout and heldout2 to heldout9 were each evaluated, then their errors were seen: tuning data now.
     tuning = [d for d in labelled if d.split in TUNING_SPLITS]
     ours = _rates(lambda t: scorer.score(t).label, tuning)
     vader = _rates(lambda t: label_for(FastVader().polarity_scores(t)["compound"]), tuning)
@@ -464,9 +495,9 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
 
 # heldout3 was evaluated clean in the third round and tuned on in the fourth; heldout4 likewise in the fourth and
 # fifth, heldout5 in the fifth and sixth, heldout6 in the sixth and seventh, heldout7 in the seventh and eighth,
-# heldout8 in the eighth and ninth; heldout9 was labelled before any change of the ninth round and evaluated twice,
-# before and after, its errors never examined (README). These are the figures the scorer achieves there, not the
-# goals.
+# heldout8 in the eighth and ninth, heldout9 in the ninth and tenth; heldout10 was labelled before any change of the
+# tenth round and evaluated before and after, its errors never examined (README). These are the figures the scorer
+# achieves there, not the goals.
 @pytest.mark.parametrize("split, floor, margin, positive_ceiling, neutral_ceiling", [
     ("heldout3", HELDOUT3_NEGATIVE_FLOOR, 0.25, HELDOUT3_POSITIVE_CEILING, HELDOUT3_NEUTRAL_CEILING),
     ("heldout4", HELDOUT4_NEGATIVE_FLOOR, 0.3, HELDOUT4_POSITIVE_CEILING, HELDOUT4_NEUTRAL_CEILING),
@@ -475,6 +506,7 @@ def test_tuning_splits_meet_the_goals_and_beat_vader(labelled, scorer):
     ("heldout7", HELDOUT7_NEGATIVE_FLOOR, 0.3, HELDOUT7_POSITIVE_CEILING, HELDOUT7_NEUTRAL_CEILING),
     ("heldout8", HELDOUT8_NEGATIVE_FLOOR, 0.25, HELDOUT8_POSITIVE_CEILING, HELDOUT8_NEUTRAL_CEILING),
     ("heldout9", HELDOUT9_NEGATIVE_FLOOR, 0.3, HELDOUT9_POSITIVE_CEILING, HELDOUT9_NEUTRAL_CEILING),
+    ("heldout10", HELDOUT10_NEGATIVE_FLOOR, 0.3, HELDOUT10_POSITIVE_CEILING, HELDOUT10_NEUTRAL_CEILING),
 ])
 def test_held_out_splits_keep_the_figures_measured_there(labelled, scorer, split, floor, margin, positive_ceiling,
                                                          neutral_ceiling):
