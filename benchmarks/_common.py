@@ -50,10 +50,13 @@ def postgres_available() -> bool:
         return False
 
 
+COPIES = ("before", "scratch", "incremental")  # the names pg_copy keeps copies under
+
+
 @contextmanager
 def pg_database():
-    """A fresh PostgreSQL database, dropped afterwards; yields its URL. Unlike a schema, a database can be
-    copied whole (CREATE DATABASE ... TEMPLATE): see pg_copy."""
+    """A fresh PostgreSQL database, dropped afterwards with its copies; yields its URL. Unlike a schema, a
+    database can be copied whole (CREATE DATABASE ... TEMPLATE): see pg_copy."""
     import psycopg
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
@@ -63,26 +66,28 @@ def pg_database():
         yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
-            for db in (name, f"{name}_before"):
+            for db in (name, *(f"{name}_{copy}" for copy in COPIES)):
                 conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
 
 
-def pg_copy(url: str, *, restore: bool) -> None:
-    """Keep a copy of the database at `url` (restore=False), or put it back from that copy (restore=True).
-    Nothing may be connected to the database being copied or replaced."""
+def pg_copy(url: str, *, restore: bool, copy: str = "before") -> None:
+    """Keep a copy of the database at `url` under the name `copy` (one of COPIES; restore=False), or put it
+    back from that copy (restore=True). Nothing may be connected to the database being copied or replaced."""
     import psycopg
 
+    assert copy in COPIES, copy
     name = url.rsplit("/", 1)[1]
+    kept = f"{name}_{copy}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         # PostgreSQL 15 copies a database through its WAL by default, leaving a checkpoint of the whole copy
         # to land inside the next timed step; a file copy checkpoints before it returns
         strategy = " STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else ""
         if restore:
             conn.execute(f'DROP DATABASE "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_before"{strategy}')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{kept}"{strategy}')
         else:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}_before"')  # an earlier copy
-            conn.execute(f'CREATE DATABASE "{name}_before" TEMPLATE "{name}"{strategy}')
+            conn.execute(f'DROP DATABASE IF EXISTS "{kept}"')  # an earlier copy
+            conn.execute(f'CREATE DATABASE "{kept}" TEMPLATE "{name}"{strategy}')
         conn.execute("CHECKPOINT")
     os.sync()
 

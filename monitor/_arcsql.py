@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from monitor import _arcraw as raw
 from monitor._arcdays import delete_subjects
+from monitor._arcwriter import PendingWrite
 from monitor.models import ArcDaily, Author, AuthorLink, Mention
 
 DAILY_COLUMNS = ("subject", "day", "total", "count", "negatives", "first_at", "last_at")
@@ -71,26 +72,47 @@ def customer_daily(conn: Connection, where: Any):
             .group_by(link.c.customer_id, day))
 
 
-def add_new_days(conn: Connection, where: Any) -> list[tuple]:
-    """Add the daily sums of the live mentions matching `where` into ArcDaily (summing into existing days)
-    and return them: (subject, day, total, count, negatives, first_at, last_at) per author and customer
-    subject and UTC day, in the driver's own form (read raw: see _arcraw)."""
-    return _add_returning(conn, union_all(author_daily(conn, where), customer_daily(conn, where)))
+def read_new_days(conn: Connection, where: Any) -> tuple[list[tuple], PendingWrite]:
+    """The daily sums of the live mentions matching `where`: (subject, day, total, count, negatives, first_at,
+    last_at) per author and customer subject and UTC day, in the driver's own form (read raw: see _arcraw); and
+    the write that adds them into ArcDaily (summing into existing days), held back so that it can run on the
+    writer thread beside the arcs' computation (monitor/arcstate.py). It must run before anything reads or
+    rebuilds ArcDaily, and before the commit."""
+    compiled, args = _compiled(conn, union_all(author_daily(conn, where), customer_daily(conn, where)))
+    columns = ", ".join(DAILY_COLUMNS)
+    if conn.dialect.name == "postgresql":  # the sums stay in the server, for the write to take them from there
+        raw.execute(conn, "DROP TABLE IF EXISTS arcdaily_add")
+        raw.execute(conn, f"CREATE TEMP TABLE arcdaily_add ON COMMIT DROP AS {compiled.string}", args)
+        upsert = _DAILY_UPSERT.format(least="least", greatest="greatest")
+        return raw.fetch(conn, "SELECT * FROM arcdaily_add"), PendingWrite(lambda: raw.execute(
+            conn, f"INSERT INTO arcdaily ({columns}) SELECT * FROM arcdaily_add ORDER BY 2, 1 {upsert}"))
+    rows = sorted(raw.fetch(conn, compiled.string, args), key=_key_order)
+    return rows, PendingWrite(lambda: _add_rows(conn, rows))
+
+
+def _compiled(conn: Connection, stmt) -> tuple[Any, Any]:
+    """The statement's SQL for the raw driver, and its parameters."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    return compiled, [params[name] for name in compiled.positiontup] if compiled.positional else params
+
+
+def _add_rows(conn: Connection, rows: list[tuple]) -> None:
+    """SQLite: add these daily rows, in ArcDaily's key order, into ArcDaily."""
+    raw.execute_many(conn, f"INSERT INTO arcdaily ({', '.join(DAILY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                           f"{_DAILY_UPSERT.format(least='min', greatest='max')}", rows)
 
 
 def _add_returning(conn: Connection, stmt) -> list[tuple]:
     """Add the rows of a SELECT of DAILY_COLUMNS into ArcDaily (summing into existing days); return them."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args = [params[name] for name in compiled.positiontup] if compiled.positional else params
+    compiled, args = _compiled(conn, stmt)
     columns = ", ".join(DAILY_COLUMNS)
     if conn.dialect.name == "postgresql":  # one round trip: a data-modifying CTE adds what it returns
         upsert = _DAILY_UPSERT.format(least="least", greatest="greatest")
         return raw.fetch(conn, f"WITH new AS ({compiled.string}), added AS (INSERT INTO arcdaily ({columns}) "
                                f"SELECT * FROM new ORDER BY 2, 1 {upsert}) SELECT * FROM new", args)
     rows = sorted(raw.fetch(conn, compiled.string, args), key=_key_order)
-    raw.execute_many(conn, f"INSERT INTO arcdaily ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                           f"{_DAILY_UPSERT.format(least='min', greatest='max')}", rows)
+    _add_rows(conn, rows)
     return rows
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from monitor import _arcraw as raw
 from monitor._arcdays import read_subjects, rows_between
 from monitor._arcfork import split_map
-from monitor._arcwriter import BackgroundWriter
+from monitor._arcwriter import BackgroundWriter, PendingWrite
 from monitor._arcwindow import add_days, pack, trimmed, unpack
 from monitor.arcs import ArcParams, Series, compute_many
 from monitor.models import ArcDaily
@@ -210,21 +210,26 @@ def _copy_in(conn: Connection, rows: list[tuple], *, upsert: bool) -> None:
                          f"ON CONFLICT (subject) DO UPDATE SET {sets}")
 
 
-def _write(conn: Connection, batch: _Batch, series: dict[str, Series], totals: dict[str, Totals]) -> None:
+def _write(conn: Connection, batch: _Batch, series: dict[str, Series], totals: dict[str, Totals],
+           adding: PendingWrite) -> None:
     """Compute and upsert these subjects' arcs. A large batch goes part by part: this thread computes each part
     while a writer thread writes the one before (monitor/_arcwriter.py), so the arcs' computation and the
     writes (the database server's work, or SQLite's, which lets go of the GIL) share the two cores instead of
     taking turns. The parts are computed here, not in forked children: a fork beside a running thread could
     inherit a lock it holds, and with the writes on the other core, children only crowd it (measured, medians of
     6 alternating runs: 0.690 s on PostgreSQL and 0.613 s on SQLite in this thread, 0.867 s and 0.595 s with
-    two forked children computing the parts)."""
+    two forked children computing the parts). The writer first adds this evaluation's new days into ArcDaily
+    (`adding`, held back until now) while the first part, half as large as the others, is computed."""
     if len(totals) <= OVERLAP_PART:
+        adding.run()
         _insert(conn, _rows(batch, series, totals), upsert=True)
         return
     subjects, single = list(totals), replace(batch, workers=1)  # shares batch.computed
-    with BackgroundWriter(lambda rows: _insert(conn, rows, upsert=True)) as writer:
-        for at in range(0, len(subjects), OVERLAP_PART):
-            writer.put(_rows(single, series, {x: totals[x] for x in subjects[at:at + OVERLAP_PART]}))
+    # the first part is half as large: only the new days are written while it is computed
+    bounds = [0, *range(max(OVERLAP_PART // 2, 1), len(subjects), OVERLAP_PART), len(subjects)]
+    with BackgroundWriter(lambda rows: _insert(conn, rows, upsert=True), first=adding.run) as writer:
+        for at, end in zip(bounds, bounds[1:]):
+            writer.put(_rows(single, series, {x: totals[x] for x in subjects[at:end]}))
 
 
 def recompute_all(conn: Connection, *, today: date, params: ArcParams, now: datetime, workers: int = 1) -> set[str]:
@@ -282,23 +287,27 @@ def _windows(conn: Connection, subjects: list[str], start: int, new: NewDays,
 
 
 def recompute(conn: Connection, subjects: set[str], *, today: date, params: ArcParams, now: datetime,
-              new: NewDays = NewDays(), rebuilt: NewDays = NewDays(), workers: int = 1) -> set[str]:
+              new: NewDays = NewDays(), rebuilt: NewDays = NewDays(), adding: PendingWrite | None = None,
+              workers: int = 1) -> set[str]:
     """Recompute these subjects' arcs as of `today`; return those written.
 
-    `new` holds the daily sums just added into ArcDaily (stored windows get them too); `rebuilt` every
+    `new` holds the daily sums of this evaluation's new mentions (stored windows get them too); `rebuilt` every
     daily row of the subjects whose ArcDaily rows were rebuilt (each of them has a key in rebuilt.days);
-    `workers` processes compute a large batch. A subject left with no daily rows (its mentions deleted,
-    its links removed) loses its ArcState."""
-    start = today.toordinal() - params.lookback_days + 1
+    `workers` processes compute a large batch. `adding`, if given, is the held-back write of `new` into
+    ArcDaily: it runs before ArcDaily is read here, else on the writer thread before the first arcs are
+    written (_write). A subject left with no daily rows (its mentions deleted, its links removed) loses its
+    ArcState."""
+    start, adding = today.toordinal() - params.lookback_days + 1, adding or PendingWrite(lambda: None)
     ordered, written, batch = sorted(subjects), set(), _Batch.of(conn, today, params, now, workers)
     for at in range(0, len(ordered), CHUNK):
         with no_gc():
             series, totals, from_daily = _windows(conn, ordered[at:at + CHUNK], start, new, rebuilt)
             if from_daily:
+                adding.run()
                 read_series, read_totals = _read_daily(conn, from_daily, start)
                 series.update(read_series)
                 totals.update(read_totals)
-            _write(conn, batch, series, totals)
+            _write(conn, batch, series, totals, adding)
         gone = [x for x in ordered[at:at + CHUNK] if x not in totals]
         if gone:
             raw.execute_in(conn, "DELETE FROM arcstate WHERE subject {keys}", gone)

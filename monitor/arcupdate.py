@@ -4,7 +4,8 @@ One transaction does it all, so a crash leaves the previous state and a re-run r
 0. on PostgreSQL, the tables the new mentions are read through are analyzed first if their planner
    statistics are missing or stale, as autovacuum would (a bulk import leaves them so);
 1. mentions above the watermark (and in earlier id gaps that have since filled) are summed per
-   author/customer and UTC day in SQL and added into ArcDaily;
+   author/customer and UTC day in SQL and added into ArcDaily (by the writer thread of step 4, beside the
+   arcs' computation, unless a rebuild or a read of ArcDaily needs them there first);
 2. subjects whose past changed are rebuilt from scratch: customers whose links changed (ArcDirty, marked by
    link/unlink and the roster import) and authors with edited or deleted mentions (Mention.edited_at);
 3. the watermark advances;
@@ -36,6 +37,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from monitor import _arcraw as raw, _arcsql as q
+from monitor._arcwriter import PendingWrite
 from monitor.arcs import ArcParams
 from monitor.arcstate import NewDays, no_gc, recompute, recompute_all
 from monitor.db import bulk_write_pragmas
@@ -167,13 +169,14 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool, w
     full = rebuild or mark is None
     if full:
         new, rebuilt, changed, rebuilt_days = _rebuild_all(conn, top), 0, set(), NewDays()
+        adding = PendingWrite(lambda: None)
         gaps = [(a, b, utcnow().isoformat()) for a, b in q.missing_ids(conn, 0, top)]
     else:
         old_gaps = [(a, b) for a, b, _ in mark["gaps"]]
-        days = q.add_new_days(conn, q.mention_filter(mark["id"], top, old_gaps))
+        days, adding = q.read_new_days(conn, q.mention_filter(mark["id"], top, old_gaps))
         new_days = _by_subject(conn, days)
         new = sum(t[0] for s, t in new_days.totals.items() if s.startswith("a:"))
-        changed, rebuilt_days = _rebuild_changed(conn, mark, top, edited)
+        changed, rebuilt_days = _rebuild_changed(conn, mark, top, edited, adding)
         rebuilt, gaps = len(changed), _carry_gaps(conn, mark, top)
     _write_watermark(conn, {"id": top, "gaps": [list(g) for g in gaps], "as_of": today.isoformat(),
                             "edited_at": edited.isoformat() if edited else None, "params": fingerprint})
@@ -182,12 +185,14 @@ def _update(conn: Connection, params: ArcParams, now: datetime, rebuild: bool, w
     last_day = date.fromisoformat(mark["as_of"]) if not full and mark.get("as_of") else None
     again = full or (last_day is not None and last_day > today) or mark.get("params", fingerprint) != fingerprint
     if again:
+        adding.run()
         subjects, due = recompute_all(conn, today=today, params=params, now=now, workers=workers), set()
     else:
         touched = set(new_days.totals) | changed
         due = _due(conn, today) - touched if last_day is None or last_day < today else set()
         subjects = recompute(conn, touched | due, today=today, params=params, now=now, new=new_days,
-                             rebuilt=rebuilt_days, workers=workers)
+                             rebuilt=rebuilt_days, adding=adding, workers=workers)
+    adding.run()  # done by now unless no arc was recomputed; before the commit either way
     if full:
         q.refresh_statistics(conn)
     return {"full": full, "new_mentions": new, "watermark": top, "rebuilt": rebuilt, "refreshed": len(due),
@@ -221,9 +226,11 @@ def _rebuild_all(conn: Connection, top: int) -> int:
     return conn.execute(select(func.count()).where(m.c.deleted.is_(False), where)).scalar_one()
 
 
-def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | None) -> tuple[set[str], NewDays]:
+def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | None,
+                     adding: PendingWrite) -> tuple[set[str], NewDays]:
     """Rebuild subjects marked dirty and authors with edited mentions; return their subjects, and all
-    their daily rows as rebuilt (a subject left with none has no mentions left).
+    their daily rows as rebuilt (a subject left with none has no mentions left). The new days are added
+    into ArcDaily first (`adding`), if anything is rebuilt: a rebuild sums all of a subject's mentions.
 
     `edited` is the newest edited_at of all mentions: when it is not after the last evaluation's
     (less the overlap), no mention was edited since and the edit query is skipped."""
@@ -237,6 +244,8 @@ def _rebuild_changed(conn: Connection, mark: dict, top: int, edited: datetime | 
         edits = select(m.c.author_id, m.c.id).where(m.c.edited_at.is_not(None), m.c.edited_at > since)
         authors |= {author for author, ident in conn.execute(edits) if ident <= mark["id"]}
     customers |= q.customers_of_authors(conn, sorted(authors))
+    if authors or customers:
+        adding.run()
     rows = q.rebuild_daily(conn, authors=sorted(authors), customers=sorted(customers), top=top)
     for chunk in q.chunks(dirty):
         # a subject marked again while we rebuilt keeps its newer mark, for the next evaluation

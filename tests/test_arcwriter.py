@@ -1,11 +1,12 @@
-"""The arc writer thread: parts written in order, and a failure raised in the evaluating thread, never a hang."""
+"""The arc writer thread: a first job, then parts written in order, and a failure raised in the evaluating thread,
+never a hang; and a held-back write that runs once."""
 from __future__ import annotations
 
 import threading
 
 import pytest
 
-from monitor._arcwriter import BackgroundWriter
+from monitor._arcwriter import BackgroundWriter, PendingWrite
 
 
 def test_parts_are_written_in_order_by_another_thread():
@@ -51,3 +52,38 @@ def test_an_error_of_the_evaluating_thread_wins_and_the_writer_is_stopped():
             started.wait(5)
             raise KeyError("computing failed")
     assert not any(t.name == "arc-writer" for t in threading.enumerate())
+
+
+def test_the_first_job_runs_in_the_writer_before_any_part():
+    order, threads = [], set()
+
+    def first():
+        threads.add(threading.get_ident())
+        order.append("first")
+
+    with BackgroundWriter(lambda rows: order.append(rows), first=first) as writer:
+        writer.put(["a"])
+        writer.put(["b"])
+    assert order == ["first", ["a"], ["b"]]
+    assert threads and threading.get_ident() not in threads
+
+
+def test_a_failed_first_job_is_raised_and_no_part_is_written():
+    written = []
+
+    def first():
+        raise RuntimeError("ArcDaily refused the new days")
+
+    with pytest.raises(RuntimeError, match="refused the new days"):
+        with BackgroundWriter(written.append, first=first) as writer:
+            for _ in range(50):
+                writer.put(["part"])
+    assert written == []
+
+
+def test_a_pending_write_runs_once_however_often_it_is_asked():
+    runs = []
+    pending = PendingWrite(lambda: runs.append(1))
+    pending.run()
+    pending.run()
+    assert runs == [1]
