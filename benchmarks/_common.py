@@ -50,7 +50,7 @@ def postgres_available() -> bool:
         return False
 
 
-COPIES = ("before", "scratch", "incremental")  # the names pg_copy keeps copies under
+COPIES = ("scratch", "incremental")  # the names pg_copy keeps copies under (bench_evaluate)
 
 
 @contextmanager
@@ -70,7 +70,7 @@ def pg_database():
                 conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
 
 
-def pg_copy(url: str, *, restore: bool, copy: str = "before") -> None:
+def pg_copy(url: str, *, restore: bool, copy: str) -> None:
     """Keep a copy of the database at `url` under the name `copy` (one of COPIES; restore=False), or put it
     back from that copy (restore=True). Nothing may be connected to the database being copied or replaced."""
     import psycopg

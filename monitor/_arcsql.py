@@ -79,13 +79,11 @@ def read_new_days(conn: Connection, where: Any) -> tuple[list[tuple], PendingWri
     writer thread beside the arcs' computation (monitor/arcstate.py). It must run before anything reads or
     rebuilds ArcDaily, and before the commit."""
     compiled, args = _compiled(conn, union_all(author_daily(conn, where), customer_daily(conn, where)))
-    columns = ", ".join(DAILY_COLUMNS)
     if conn.dialect.name == "postgresql":  # the sums stay in the server, for the write to take them from there
         raw.execute(conn, "DROP TABLE IF EXISTS arcdaily_add")
         raw.execute(conn, f"CREATE TEMP TABLE arcdaily_add ON COMMIT DROP AS {compiled.string}", args)
-        upsert = _DAILY_UPSERT.format(least="least", greatest="greatest")
         return raw.fetch(conn, "SELECT * FROM arcdaily_add"), PendingWrite(lambda: raw.execute(
-            conn, f"INSERT INTO arcdaily ({columns}) SELECT * FROM arcdaily_add ORDER BY 2, 1 {upsert}"))
+            conn, _PG_ADD.format(rows="SELECT * FROM arcdaily_add")))
     rows = sorted(raw.fetch(conn, compiled.string, args), key=_key_order)
     return rows, PendingWrite(lambda: _add_rows(conn, rows))
 
@@ -99,18 +97,15 @@ def _compiled(conn: Connection, stmt) -> tuple[Any, Any]:
 
 def _add_rows(conn: Connection, rows: list[tuple]) -> None:
     """SQLite: add these daily rows, in ArcDaily's key order, into ArcDaily."""
-    raw.execute_many(conn, f"INSERT INTO arcdaily ({', '.join(DAILY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                           f"{_DAILY_UPSERT.format(least='min', greatest='max')}", rows)
+    raw.execute_many(conn, _SQLITE_ADD, rows)
 
 
 def _add_returning(conn: Connection, stmt) -> list[tuple]:
     """Add the rows of a SELECT of DAILY_COLUMNS into ArcDaily (summing into existing days); return them."""
     compiled, args = _compiled(conn, stmt)
-    columns = ", ".join(DAILY_COLUMNS)
     if conn.dialect.name == "postgresql":  # one round trip: a data-modifying CTE adds what it returns
-        upsert = _DAILY_UPSERT.format(least="least", greatest="greatest")
-        return raw.fetch(conn, f"WITH new AS ({compiled.string}), added AS (INSERT INTO arcdaily ({columns}) "
-                               f"SELECT * FROM new ORDER BY 2, 1 {upsert}) SELECT * FROM new", args)
+        added = _PG_ADD.format(rows="SELECT * FROM new")
+        return raw.fetch(conn, f"WITH new AS ({compiled.string}), added AS ({added}) SELECT * FROM new", args)
     rows = sorted(raw.fetch(conn, compiled.string, args), key=_key_order)
     _add_rows(conn, rows)
     return rows
@@ -125,6 +120,10 @@ _DAILY_UPSERT = ("ON CONFLICT (subject, day) DO UPDATE SET total = arcdaily.tota
                  "count = arcdaily.count + excluded.count, negatives = arcdaily.negatives + excluded.negatives, "
                  "first_at = {least}(arcdaily.first_at, excluded.first_at), "
                  "last_at = {greatest}(arcdaily.last_at, excluded.last_at)")
+_INSERT_DAILY = f"INSERT INTO arcdaily ({', '.join(DAILY_COLUMNS)})"
+# PostgreSQL adds the rows of a SELECT ({rows}), in ArcDaily's key order; SQLite adds rows sent with the statement
+_PG_ADD = f"{_INSERT_DAILY} {{rows}} ORDER BY 2, 1 {_DAILY_UPSERT.format(least='least', greatest='greatest')}"
+_SQLITE_ADD = f"{_INSERT_DAILY} VALUES (?, ?, ?, ?, ?, ?, ?) {_DAILY_UPSERT.format(least='min', greatest='max')}"
 
 
 def add_daily(conn: Connection, query) -> None:
